@@ -1,0 +1,132 @@
+package chatos
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	wire "github.com/chatspec/chatspec/wire/chatos"
+)
+
+// Matcher describes a packet a step waits for.
+type Matcher struct {
+	Want  []string // every form the check would accept, for the report
+	Match func(wire.Packet) bool
+}
+
+// ExpectError is a wait that ended without a match: what was accepted, what
+// arrived instead, and how long it waited.
+type ExpectError struct {
+	Conn   string
+	Want   []string
+	Got    []string
+	Wait   time.Duration
+	Reason error // ErrNoMatch, ErrClosed, ErrBadFrame, ErrByteCap
+}
+
+func (e *ExpectError) Error() string {
+	got := "nothing"
+	if len(e.Got) > 0 {
+		got = strings.Join(e.Got, "; ")
+	}
+	return fmt.Sprintf("%s: expected %s; got %s (%v after %v)",
+		e.Conn, strings.Join(e.Want, " or "), got, e.Reason, e.Wait.Round(time.Millisecond))
+}
+
+func (e *ExpectError) Unwrap() error { return e.Reason }
+
+// Expect receives until a packet satisfies m or the wait runs out. Packets
+// that do not match stay in the backlog for later waits, so concurrent
+// traffic never makes a step miss its own packet.
+func (c *Client) Expect(m Matcher, wait time.Duration) (wire.Packet, error) {
+	if wait <= 0 {
+		wait = c.opts.Timeout
+	}
+	start := time.Now()
+	deadline := start.Add(wait)
+	for {
+		if p, ok := c.claim(m); ok {
+			return p, nil
+		}
+		if err := c.readOne(deadline); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				err = ErrNoMatch
+			}
+			return nil, &ExpectError{Conn: c.Name, Want: m.Want, Got: c.unclaimed(), Wait: time.Since(start), Reason: err}
+		}
+	}
+}
+
+// ExpectNone receives for the whole wait and fails if a packet satisfying m
+// arrives (or already arrived unclaimed). A close is not a failure here.
+func (c *Client) ExpectNone(m Matcher, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		if p, ok := c.claim(m); ok {
+			return fmt.Errorf("%s: received %s, which must not be delivered (it matches %s)",
+				c.Name, p, strings.Join(m.Want, " or "))
+		}
+		err := c.readOne(deadline)
+		if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, ErrClosed) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// ExpectClosed receives until the server closes the connection, ignoring
+// packets, and fails if it is still open after wait.
+func (c *Client) ExpectClosed(wait time.Duration) error {
+	start := time.Now()
+	deadline := start.Add(wait)
+	for {
+		err := c.readOne(deadline)
+		switch {
+		case errors.Is(err, ErrClosed):
+			return nil
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return &ExpectError{Conn: c.Name, Want: []string{"the server closes the connection"},
+				Got: c.unclaimed(), Wait: time.Since(start), Reason: ErrStillOpen}
+		case err != nil:
+			// A bad frame or cap counts as "not open for business" only if
+			// the connection then closes; keep the typed error.
+			return err
+		}
+	}
+}
+
+// Closed reports whether the server has closed the connection (as seen so far).
+func (c *Client) Closed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return errors.Is(c.err, ErrClosed)
+}
+
+func (c *Client) claim(m Matcher) (wire.Packet, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, p := range c.backlog {
+		if m.Match(p) {
+			c.backlog = append(c.backlog[:i], c.backlog[i+1:]...)
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+func (c *Client) unclaimed() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, 0, len(c.backlog))
+	for _, p := range c.backlog {
+		out = append(out, p.String())
+	}
+	if b := c.in.Buffered(); len(b) > 0 {
+		out = append(out, fmt.Sprintf("%d undecoded bytes % x", len(b), b[:min(len(b), 64)]))
+	}
+	return out
+}

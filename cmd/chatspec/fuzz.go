@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/olekukonko/tablewriter"
+
+	"github.com/chatspec/chatspec/fuzz"
+)
+
+// Exit statuses of fuzz and replay.
+const (
+	fuzzExitClean = 0 // nothing found (replay: nothing fired)
+	fuzzExitFound = 1 // a finding (replay/minimise: it still reproduces)
+	fuzzExitUsage = 2 // bad usage or unreachable target
+)
+
+// errFuzzUsage marks a usage error (exit 2) that has already been explained.
+var errFuzzUsage = errors.New("usage error")
+
+// fuzzOptions are the flags of "chatspec fuzz".
+type fuzzOptions struct {
+	server       serverFlags
+	seed         int64
+	duration     time.Duration
+	cases        int
+	workers      int
+	report       string
+	findings     string
+	minimise     string
+	maxTests     int
+	stopOnFirst  bool
+	probeEvery   int
+	probeTimeout time.Duration
+	rssGrowthMiB int64
+	drain        time.Duration
+}
+
+// fuzzMain runs "chatspec fuzz chatos|patchat [flags]".
+func fuzzMain(args []string, stdout, stderr io.Writer) int {
+	opt, err := parseFuzzFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return fuzzExitClean
+		}
+		return fuzzExitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if opt.minimise != "" {
+		return runMinimise(ctx, opt, stdout, stderr)
+	}
+	return runFuzz(ctx, opt, stdout, stderr)
+}
+
+func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
+	var opt fuzzOptions
+	fs := flag.NewFlagSet("chatspec fuzz", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: chatspec fuzz chatos|patchat [flags]\n"+
+			"       chatspec fuzz [chatos|patchat] --minimise FINDING [flags]\n\n"+
+			"Fuzzes a server (the bundled reference when neither --target nor --exec is given).\n"+
+			"Exit status: 0 nothing found, 1 findings, 2 usage error or unreachable target.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	opt.server.register(fs)
+	fs.Int64Var(&opt.seed, "seed", 0, "random seed; the same seed gives the same cases (default: from the clock, printed)")
+	fs.DurationVar(&opt.duration, "duration", 0, "stop after this long (default 60s when --cases is not given)")
+	fs.IntVar(&opt.cases, "cases", 0, "stop after this many cases (0: no limit)")
+	fs.IntVar(&opt.workers, "workers", 4, "cases run at once")
+	fs.StringVar(&opt.report, "report", "", "write findings.md and findings.json into this directory")
+	fs.StringVar(&opt.findings, "findings", "findings", "directory for finding files")
+	fs.StringVar(&opt.minimise, "minimise", "", "shrink the case of this finding file instead of fuzzing")
+	fs.IntVar(&opt.maxTests, "max-tests", fuzz.DefaultMaxTests, "case executions allowed to --minimise")
+	fs.BoolVar(&opt.stopOnFirst, "stop-on-first", false, "stop at the first finding")
+	fs.IntVar(&opt.probeEvery, "probe-every", 4, "cases between health probes (1: after every case)")
+	fs.DurationVar(&opt.probeTimeout, "probe-timeout", fuzz.DefaultProbeTimeout, "deadline of one health probe (no answer: hang)")
+	fs.Int64Var(&opt.rssGrowthMiB, "rss-growth", fuzz.DefaultRSSGrowth>>20, "with --exec: MiB of resident memory growth that is a finding")
+	fs.DurationVar(&opt.drain, "drain", 0, "how long a case waits for the server to close after the last byte (default 250ms)")
+	proto, rest := splitProtocol(args)
+	if err := fs.Parse(rest); err != nil {
+		return opt, err
+	}
+	if proto == "" && fs.NArg() > 0 {
+		proto, rest = fs.Arg(0), fs.Args()[1:]
+		if err := fs.Parse(rest); err != nil {
+			return opt, err
+		}
+	}
+	opt.server.protocol = proto
+	return opt, checkFuzzFlags(fs, &opt, stderr)
+}
+
+// splitProtocol takes a leading protocol name off args.
+func splitProtocol(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
+}
+
+func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error {
+	fail := func(format string, a ...any) error {
+		fmt.Fprintf(stderr, "chatspec fuzz: "+format+"\n", a...)
+		return errFuzzUsage
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fail("unexpected argument %q", fs.Arg(0))
+	case opt.server.protocol == "" && opt.minimise == "":
+		return fail("name the protocol: chatspec fuzz chatos|patchat")
+	case opt.workers < 1, opt.cases < 0, opt.duration < 0, opt.probeEvery < 1, opt.maxTests < 1:
+		return fail("--workers, --probe-every and --max-tests must be at least 1; --cases and --duration not negative")
+	}
+	if opt.cases == 0 && opt.duration == 0 {
+		opt.duration = time.Minute
+	}
+	if opt.seed == 0 {
+		opt.seed = time.Now().UnixNano() & 0x7fffffff
+	}
+	if opt.minimise != "" {
+		return nil // the protocol may come from the finding: checked once it is read
+	}
+	return opt.server.check(stderr, "chatspec fuzz")
+}
+
+// runFuzz runs the engine and reports.
+func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int {
+	srv, err := opt.server.start(ctx, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	defer srv.close()
+	files := map[string]string{}
+	o := srv.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain)
+	cfg := fuzz.Config{Oracles: o, TargetName: srv.name, Seed: opt.seed, Cases: opt.cases, Duration: opt.duration,
+		Workers: opt.workers, ProbeEvery: opt.probeEvery, StopOnFirst: opt.stopOnFirst,
+		OnFinding: func(f fuzz.Finding) { files[f.Title] = saveFinding(opt.findings, f, stderr) }}
+	fmt.Fprintf(stderr, "chatspec fuzz %s against %s, seed %d, %d worker(s)\n", srv.protocol, srv.name, opt.seed, opt.workers)
+	e := fuzz.NewEngine(cfg)
+	done := make(chan struct{})
+	progressDone := startProgress(e, stderr, done)
+	sum, err := e.Run(ctx)
+	close(done)
+	<-progressDone
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	printFuzzSummary(stdout, srv.protocol, sum, files)
+	if opt.report != "" {
+		info := fuzz.RunInfo{Protocol: srv.protocol, Target: srv.name, Seed: opt.seed, Workers: opt.workers}
+		if err := fuzz.WriteReport(opt.report, info, sum, files); err != nil {
+			fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+			return fuzzExitUsage
+		}
+	}
+	if len(sum.Findings) > 0 {
+		return fuzzExitFound
+	}
+	return fuzzExitClean
+}
+
+// saveFinding writes a finding file and says where; "" when it could not.
+func saveFinding(dir string, f fuzz.Finding, stderr io.Writer) string {
+	path := filepath.Join(dir, fuzz.FindingFileName(f))
+	err := os.MkdirAll(dir, 0o755)
+	if err == nil {
+		err = fuzz.WriteFindingFile(path, f)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "\nchatspec fuzz: finding %q not saved: %v\n", f.Title, err)
+		return ""
+	}
+	fmt.Fprintf(stderr, "\nfinding: %s (%s, case %d) -> %s\n", f.Title, f.Kind, f.CaseIndex, path)
+	return path
+}
+
+// printFuzzSummary prints the final table: one row per finding, then totals.
+func printFuzzSummary(w io.Writer, protocol string, s fuzz.Summary, files map[string]string) {
+	fmt.Fprintf(w, "\n%s: %d cases in %s (%.0f cases/s), %d probes, %d restarts, %d finding(s)\n",
+		protocol, s.Cases, s.Elapsed.Round(time.Millisecond), s.CasesPerSecond(), s.Probes, s.Restarts, len(s.Findings))
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "stopped early: %s\n", s.Stopped)
+	}
+	if len(s.Findings) == 0 {
+		return
+	}
+	t := tablewriter.NewTable(w)
+	t.Header("Kind", "Title", "Case", "Bytes", "Seen", "File")
+	for _, f := range s.Findings {
+		_ = t.Append(string(f.Kind), f.Title, fmt.Sprint(f.CaseIndex), fmt.Sprint(f.Case.Size()),
+			fmt.Sprint(s.Seen[f.Title]), files[f.Title])
+	}
+	_ = t.Render()
+}
+
+// runMinimise shrinks one finding and writes it next to the original.
+func runMinimise(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int {
+	f, err := fuzz.ReadFindingFile(opt.minimise)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	if code, ok := adoptProtocol(&opt.server, f, stderr, "chatspec fuzz"); !ok {
+		return code
+	}
+	srv, err := opt.server.start(ctx, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	defer srv.close()
+	o := srv.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain)
+	small, rep, err := fuzz.MinimiseFinding(ctx, o, f, opt.maxTests)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: minimise: %v\n", err)
+		if errors.Is(err, fuzz.ErrTargetUnhealthy) {
+			return fuzzExitUsage
+		}
+		return fuzzExitClean
+	}
+	out := strings.TrimSuffix(opt.minimise, ".finding") + ".min.finding"
+	if err := fuzz.WriteFindingFile(out, small); err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	fmt.Fprintf(stdout, "minimised %s in %d tests: %d -> %d bytes, %d -> %d connections, %d -> %d steps\n%s\n",
+		opt.minimise, rep.Tests, rep.BeforeBytes, rep.AfterBytes, rep.BeforeConns, rep.AfterConns,
+		rep.BeforeSteps, rep.AfterSteps, out)
+	return fuzzExitFound
+}
+
+// adoptProtocol takes the protocol from a finding when none was named, and
+// refuses a mismatch.
+func adoptProtocol(s *serverFlags, f fuzz.Finding, stderr io.Writer, cmd string) (int, bool) {
+	switch {
+	case s.protocol == "":
+		s.protocol = f.Case.Protocol
+	case f.Case.Protocol != "" && s.protocol != f.Case.Protocol:
+		fmt.Fprintf(stderr, "%s: the finding is for %s, not %s\n", cmd, f.Case.Protocol, s.protocol)
+		return fuzzExitUsage, false
+	}
+	if err := s.check(stderr, cmd); err != nil {
+		return fuzzExitUsage, false
+	}
+	return 0, true
+}
+
+// startProgress shows live counters until done is closed: one rewritten
+// line on a terminal, a plain line every 10 s otherwise. The returned
+// channel is closed once the last line is written.
+func startProgress(e *fuzz.Engine, w io.Writer, done <-chan struct{}) <-chan struct{} {
+	finished := make(chan struct{})
+	tty := isTerminal(w)
+	every := 10 * time.Second
+	if tty {
+		every = 250 * time.Millisecond
+	}
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				if tty {
+					fmt.Fprintf(w, "\r%s\n", progressLine(e.Stats()))
+				}
+				return
+			case <-tick.C:
+				if tty {
+					fmt.Fprintf(w, "\r%s", progressLine(e.Stats()))
+				} else {
+					fmt.Fprintln(w, progressLine(e.Stats()))
+				}
+			}
+		}
+	}()
+	return finished
+}
+
+func progressLine(s fuzz.Stats) string {
+	return fmt.Sprintf("cases %d  %.0f/s  findings %d  elapsed %s   ", s.Cases, s.CasesPerSecond(), s.Findings,
+		s.Elapsed.Round(time.Second))
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}

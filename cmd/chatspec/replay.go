@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/chatspec/chatspec/fuzz"
+	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
+	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
+	refchatos "github.com/chatspec/chatspec/reference/chatos"
+	refpatchat "github.com/chatspec/chatspec/reference/patchat"
+	"github.com/chatspec/chatspec/target"
+	wirepatchat "github.com/chatspec/chatspec/wire/patchat"
+)
+
+// replayMain runs "chatspec replay FINDING [flags]": the finding's case once,
+// on a healthy server, judged by the same oracles as the fuzzer.
+// Exit status: 1 when an oracle fires (the bug is there), 0 when none does.
+func replayMain(args []string, stdout, stderr io.Writer) int {
+	var s serverFlags
+	var probeTimeout time.Duration
+	fs := flag.NewFlagSet("chatspec replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: chatspec replay FINDING [flags]\n\n"+
+			"Replays a finding file against a server (the bundled reference by default).\n"+
+			"Exit status: 1 the oracle fires again, 0 nothing fired, 2 usage error or unreachable target.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	s.register(fs)
+	fs.DurationVar(&probeTimeout, "probe-timeout", fuzz.DefaultProbeTimeout, "deadline of one health probe")
+	file, rest := splitProtocol(args)
+	if err := fs.Parse(rest); err != nil {
+		return map[bool]int{true: fuzzExitClean, false: fuzzExitUsage}[errors.Is(err, flag.ErrHelp)]
+	}
+	if file == "" && fs.NArg() == 1 {
+		file = fs.Arg(0)
+	} else if fs.NArg() > 0 || file == "" {
+		fmt.Fprintln(stderr, "chatspec replay: give exactly one finding file")
+		return fuzzExitUsage
+	}
+	f, err := fuzz.ReadFindingFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec replay: %v\n", err)
+		return fuzzExitUsage
+	}
+	if code, ok := adoptProtocol(&s, f, stderr, "chatspec replay"); !ok {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return replay(ctx, s, f, probeTimeout, stdout, stderr)
+}
+
+func replay(ctx context.Context, s serverFlags, f fuzz.Finding, probeTimeout time.Duration, stdout, stderr io.Writer) int {
+	srv, err := s.start(ctx, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec replay: %v\n", err)
+		return fuzzExitUsage
+	}
+	defer srv.close()
+	fmt.Fprintf(stdout, "replaying %q (%s) against %s: %d connection(s), %d bytes\n",
+		f.Title, f.Kind, srv.name, len(f.Case.Conns), f.Case.Size())
+	v, err := fuzz.Replay(ctx, srv.oracles(probeTimeout, 0, 0), f)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec replay: %v\n", err)
+		return fuzzExitUsage
+	}
+	if v == nil {
+		fmt.Fprintln(stdout, "not reproduced: no oracle fired")
+		return fuzzExitClean
+	}
+	same := map[bool]string{true: "reproduced", false: "something else fired"}[v.Kind == f.Kind]
+	fmt.Fprintf(stdout, "%s: %s\n%s\n", same, v, v.Detail)
+	if log := srv.target.Log(); log != "" {
+		fmt.Fprintf(stdout, "server output (tail):\n%s\n", tailText(log, 2048))
+	}
+	return fuzzExitFound
+}
+
+func tailText(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// serverFlags choose the server under test; shared by fuzz and replay.
+type serverFlags struct {
+	protocol string
+	target   string
+	exec     string
+	faults   string
+	dialect  string
+}
+
+func (s *serverFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.target, "target", "", "HOST:PORT of a running server")
+	fs.StringVar(&s.exec, "exec", "", "command starting the server, with {port} or {addr}; restarted after every crash")
+	fs.StringVar(&s.faults, "faults", "", "bundled reference only: fault switches to turn on (comma-separated); the reference then runs as a child process")
+	fs.StringVar(&s.dialect, "dialect", "", "patchat: dialect file for the health probe and commands (default: the reference's)")
+}
+
+// check validates the server flags (usage errors go to stderr).
+func (s *serverFlags) check(stderr io.Writer, cmd string) error {
+	fail := func(format string, a ...any) error {
+		fmt.Fprintf(stderr, cmd+": "+format+"\n", a...)
+		return errFuzzUsage
+	}
+	switch {
+	case s.protocol != fuzzchatos.Name && s.protocol != fuzzpatchat.Name:
+		return fail("unknown protocol %q: want chatos or patchat", s.protocol)
+	case s.target != "" && s.exec != "":
+		return fail("give --target or --exec, not both")
+	case s.faults != "" && (s.target != "" || s.exec != ""):
+		return fail("--faults applies only to the bundled reference (no --target, no --exec)")
+	case s.dialect != "" && s.protocol != fuzzpatchat.Name:
+		return fail("--dialect applies only to patchat")
+	}
+	return s.checkFaults(fail)
+}
+
+func (s *serverFlags) checkFaults(fail func(string, ...any) error) error {
+	if s.faults == "" {
+		return nil
+	}
+	var err error
+	if s.protocol == fuzzchatos.Name {
+		_, err = refchatos.ParseFaults(s.faults)
+	} else {
+		_, err = refpatchat.ParseFaults(s.faults)
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	return nil
+}
+
+// runningServer is the started server and the protocol to fuzz it with.
+type runningServer struct {
+	protocol string
+	name     string // how it runs, for findings and reports
+	target   target.Target
+	proto    fuzz.Protocol
+}
+
+func (r *runningServer) close() { _ = r.target.Close() }
+
+// oracles builds the judges of this server.
+func (r *runningServer) oracles(probeTimeout time.Duration, rssGrowthMiB int64, drain time.Duration) *fuzz.Oracles {
+	return &fuzz.Oracles{Target: r.target, Protocol: r.proto, ProbeTimeout: probeTimeout,
+		RSSGrowth: rssGrowthMiB << 20, Exec: fuzz.ExecOptions{Drain: drain}}
+}
+
+// start builds the protocol and starts (or reaches) the server.
+func (s *serverFlags) start(ctx context.Context, stderr io.Writer) (*runningServer, error) {
+	proto, err := s.fuzzProtocol()
+	if err != nil {
+		return nil, err
+	}
+	r := &runningServer{protocol: s.protocol, proto: proto}
+	switch {
+	case s.target != "":
+		r.name = "target " + s.target
+		r.target, err = target.Remote(s.target)
+		if err == nil {
+			err = aliveWithin(ctx, r.target, 5*time.Second)
+		}
+	case s.exec != "":
+		r.name = "exec " + s.exec
+		r.target, err = target.Exec(ctx, s.exec, target.ExecOptions{})
+	case s.faults != "":
+		r.name = "reference (faults: " + s.faults + ")"
+		r.target, err = s.referenceChild(ctx)
+	default:
+		r.name = "reference"
+		r.target, err = target.InProcess(ctx, s.inProcessServe())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// aliveWithin checks that a --target server accepts connections.
+func aliveWithin(ctx context.Context, t target.Target, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	return t.Alive(ctx)
+}
+
+// fuzzProtocol returns the fuzz protocol, with the dialect for patchat.
+func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
+	if s.protocol == fuzzchatos.Name {
+		return fuzzchatos.New(), nil
+	}
+	if s.dialect == "" {
+		return fuzzpatchat.Default()
+	}
+	data, err := os.ReadFile(s.dialect)
+	if err != nil {
+		return nil, fmt.Errorf("dialect: %w", err)
+	}
+	d, err := wirepatchat.Parse(data, s.dialect)
+	if err != nil {
+		return nil, err
+	}
+	return fuzzpatchat.New(d), nil
+}
+
+// inProcessServe runs the bundled reference inside chatspec (no faults:
+// the crash faults would take chatspec down with it).
+func (s *serverFlags) inProcessServe() target.ServeFunc {
+	if s.protocol == fuzzchatos.Name {
+		return func(ctx context.Context, ln net.Listener) error {
+			return refchatos.Serve(ctx, ln, refchatos.DefaultConfig())
+		}
+	}
+	return func(ctx context.Context, ln net.Listener) error {
+		return refpatchat.Serve(ctx, ln, refpatchat.Config{HashCost: bcrypt.MinCost})
+	}
+}
+
+// referenceChild runs the reference with faults as a child process
+// ("chatspec serve PROTOCOL --addr {addr} --faults F"): a crash fault then
+// kills the child, never chatspec, and the child is restarted.
+func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find chatspec's own binary: %w", err)
+	}
+	cmd := fmt.Sprintf("exec %s serve %s --addr {addr} --faults %s", shellQuote(self), s.protocol, shellQuote(s.faults))
+	return target.Exec(ctx, cmd, target.ExecOptions{})
+}
+
+// shellQuote quotes s for /bin/sh.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

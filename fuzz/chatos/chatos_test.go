@@ -1,0 +1,102 @@
+package chatos
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/chatspec/chatspec/fuzz"
+	wire "github.com/chatspec/chatspec/wire/chatos"
+)
+
+func TestSameSeedSameCases(t *testing.T) {
+	for i := range 50 {
+		a, b := fuzz.GenerateCase(New(), 42, i), fuzz.GenerateCase(New(), 42, i)
+		require.True(t, a.Equal(b), "case %d", i)
+		assert.Equal(t, Name, a.Protocol)
+	}
+	assert.False(t, fuzz.GenerateCase(New(), 42, 0).Equal(fuzz.GenerateCase(New(), 43, 0)))
+}
+
+func TestGeneratorCoversTheBrief(t *testing.T) {
+	notes := map[string]bool{}
+	var bridged, split, paused bool
+	for i := range 2000 {
+		c := fuzz.GenerateCase(New(), 1, i)
+		for _, cs := range c.Conns {
+			for _, s := range cs.Steps {
+				notes[s.Note] = true
+				bridged = bridged || (s.Fill != nil && s.Fill.Var == VarConnectID)
+				split, paused = split || s.Split, paused || s.Pause > 0
+			}
+		}
+	}
+	for _, n := range []string{"length field lies", "hostile string", "unknown or server-only opcode",
+		"truncated frame", "out of state: before login", "answer a pending request", "raw bytes over the bridge",
+		"byte at a time", "four frames in one write", "cut short"} {
+		assert.True(t, notes[n], "no case does %q", n)
+	}
+	assert.True(t, bridged && split && paused)
+}
+
+func TestWatchDecodesAcrossReadsAndFlagsGarbage(t *testing.T) {
+	w := newWatch()
+	frame := wire.MustEncode(wire.ConnectID{From: "a", To: "b", ID: 0x0102030405060708})
+	for _, b := range frame {
+		require.Nil(t, w.Feed([]byte{b}))
+	}
+	id, ok := w.Value(VarConnectID)
+	require.True(t, ok)
+	assert.Equal(t, []byte{1, 2, 3, 4, 5, 6, 7, 8}, id)
+
+	v := newWatch().Feed([]byte{0x42})
+	require.NotNil(t, v)
+	assert.Equal(t, "unknown-opcode", v.Token)
+
+	bad := wire.AppendString([]byte{byte(wire.OpLoginAccepted)}, "\xff")
+	assert.Equal(t, "invalid-utf8", newWatch().Feed(bad).Token)
+
+	cut := newWatch()
+	require.Nil(t, cut.Feed(frame[:5]))
+	assert.Equal(t, "truncated", cut.End().Token)
+}
+
+func TestWatchStopsDecodingOnceBridged(t *testing.T) {
+	w := newWatch()
+	require.Nil(t, w.Feed(append(wire.MustEncode(wire.Established{}), 0xff, 0x42)))
+	assert.Nil(t, w.Feed([]byte{0xff}), "raw bridge bytes are not frames (A10)")
+	assert.Nil(t, w.End())
+}
+
+func TestReduceKeepsLengthsHonest(t *testing.T) {
+	data := append(wire.MustEncode(wire.Login{Nick: "alice"}),
+		wire.MustEncode(wire.PrivateMessage{From: "alice", To: "", Text: "hello"})...)
+	cands := reduce(data)
+	require.NotEmpty(t, cands)
+	for _, c := range cands {
+		assert.Less(t, len(c), len(data))
+		assert.Len(t, splitFrames(c), len(splitFrames(c)), "")
+		assert.Equal(t, len(c), frameEnd(splitFrames(c)), "every candidate is whole frames: %x", c)
+	}
+}
+
+func frameEnd(s []span) int {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)-1].end
+}
+
+func TestProbeAgainstReference(t *testing.T) {
+	tg := inProcess(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, New().Probe(ctx, tg.Addr()))
+	require.NoError(t, tg.Close())
+	err := New().Probe(ctx, tg.Addr())
+	assert.ErrorIs(t, err, fuzz.ErrProbeRefused)
+	assert.Equal(t, fuzz.KindCrash, fuzz.ClassifyProbe(err).Kind)
+}

@@ -1,0 +1,179 @@
+package chatos
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	wire "github.com/chatspec/chatspec/wire/chatos"
+)
+
+// fieldKind is the wire type of one field of a frame under construction.
+type fieldKind uint8
+
+const (
+	kString fieldKind = iota
+	kLong
+	kRaw // bytes written as they are (garbage, a cut field)
+)
+
+// field is one field of a frame, kept apart so it can be mutated alone.
+type field struct {
+	kind   fieldKind
+	data   []byte // string bytes or raw bytes
+	long   int64
+	length *int32 // a lying length prefix; nil means the true length
+}
+
+// frame is a ChatOS frame as fields, so generators can break one field and
+// keep the rest valid.
+type frame struct {
+	op     byte
+	fields []field
+	cut    int // when > 0, only the first cut bytes are sent (truncation)
+}
+
+func str(s string) field    { return field{kind: kString, data: []byte(s)} }
+func long(v int64) field    { return field{kind: kLong, long: v} }
+func raw(b []byte) field    { return field{kind: kRaw, data: b} }
+func op(o wire.Opcode) byte { return byte(o) }
+
+// bytes encodes the frame, lies and cuts included.
+func (f frame) bytes() []byte {
+	b := []byte{f.op}
+	for _, fl := range f.fields {
+		switch fl.kind {
+		case kString:
+			n := int32(len(fl.data))
+			if fl.length != nil {
+				n = *fl.length
+			}
+			b = append(wire.AppendInt(b, n), fl.data...)
+		case kLong:
+			b = wire.AppendLong(b, fl.long)
+		case kRaw:
+			b = append(b, fl.data...)
+		}
+	}
+	if f.cut > 0 && f.cut < len(b) {
+		b = b[:f.cut]
+	}
+	return b
+}
+
+// Client frames, valid by construction.
+func login(nick string) frame { return frame{op: op(wire.OpLogin), fields: []field{str(nick)}} }
+func public(from, text string) frame {
+	return frame{op: op(wire.OpPublicMessage), fields: []field{str(from), str(text)}}
+}
+func private(from, to, text string) frame {
+	return frame{op: op(wire.OpPrivateMessage), fields: []field{str(from), str(to), str(text)}}
+}
+func request(from, to string) frame {
+	return frame{op: op(wire.OpPrivateRequest), fields: []field{str(from), str(to)}}
+}
+func answer(accept bool, from, to string) frame {
+	o := wire.OpPrivateRefuse
+	if accept {
+		o = wire.OpPrivateAccept
+	}
+	return frame{op: op(o), fields: []field{str(from), str(to)}}
+}
+func present(id int64) frame { return frame{op: op(wire.OpPresentID), fields: []field{long(id)}} }
+
+// lengths a length field is set to: the classic boundary values.
+func lyingLength(r *rand.Rand, f frame, i int) int32 {
+	trueLen := int32(len(f.fields[i].data))
+	rest := int32(0)
+	for _, fl := range f.fields[i:] {
+		rest += int32(len(fl.data)) + 4
+	}
+	choices := []int32{-1, 0, trueLen - 1, trueLen + 1, rest + 1 + r.Int32N(64), math.MaxInt32,
+		math.MinInt32, 1 << 16, 8193, int32(r.Uint32())}
+	return choices[r.IntN(len(choices))]
+}
+
+// nastyString returns a hostile string: invalid or overlong UTF-8, NUL,
+// control bytes, boundary lengths in ASCII or multi-byte characters.
+func nastyString(r *rand.Rand) []byte {
+	small := [][]byte{
+		{0xff}, {0xc3}, {0xc0, 0xaf}, {0xe0, 0x80, 0xaf}, {0xf0, 0x80, 0x80, 0xaf}, // invalid, overlong
+		{0xed, 0xa0, 0x80}, {0xf4, 0x90, 0x80, 0x80}, // surrogate, above U+10FFFF
+		{0x00}, []byte("a\x00b"), []byte("\r\n"), []byte("\x1b[31m"), []byte("@"), []byte("@x"),
+		{}, []byte(" "), []byte("\u202e"), []byte("é"), []byte("😀"),
+	}
+	if r.IntN(3) > 0 {
+		return small[r.IntN(len(small))]
+	}
+	counts := []int{511, 512, 513, 1024, 2048, 8192, 8193, 65536}
+	chars := []string{"a", "é", "€", "😀"}
+	n := counts[r.IntN(len(counts))]
+	if n > 8193 && r.IntN(2) == 0 {
+		n = 512 + r.IntN(2) // keep the huge ones rarer
+	}
+	return []byte(strings.Repeat(chars[r.IntN(len(chars))], n))
+}
+
+// mutate breaks one thing in the frame, field by field.
+func mutate(r *rand.Rand, f frame) (frame, string) {
+	f.fields = append([]field(nil), f.fields...)
+	strs := stringFields(f)
+	switch pick := r.IntN(10); {
+	case pick < 3 && len(strs) > 0:
+		i := strs[r.IntN(len(strs))]
+		n := lyingLength(r, f, i)
+		f.fields[i].length = &n
+		return f, "length field lies"
+	case pick < 6 && len(strs) > 0:
+		i := strs[r.IntN(len(strs))]
+		f.fields[i].data = nastyString(r)
+		return f, "hostile string"
+	case pick < 7:
+		f.op = badOpcode(r)
+		return f, "unknown or server-only opcode"
+	case pick < 8:
+		f.cut = 1 + r.IntN(max(len(f.bytes())-1, 1))
+		return f, "truncated frame"
+	case pick < 9:
+		f.fields = append(f.fields, raw(randomBytes(r, 1+r.IntN(16))))
+		return f, "trailing garbage"
+	default:
+		if len(f.fields) > 0 {
+			f.fields = f.fields[:r.IntN(len(f.fields))]
+		}
+		return f, "missing fields"
+	}
+}
+
+// stringFields returns the indices of the frame's String fields.
+func stringFields(f frame) []int {
+	var out []int
+	for i, fl := range f.fields {
+		if fl.kind == kString {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// badOpcode is an opcode a client must not send: unknown, or server-only.
+func badOpcode(r *rand.Rand) byte {
+	serverOnly := []wire.Opcode{wire.OpLoginAccepted, wire.OpLoginRefused, wire.OpUnknownUser,
+		wire.OpConnectID, wire.OpEstablished}
+	if r.IntN(2) == 0 {
+		return byte(serverOnly[r.IntN(len(serverOnly))])
+	}
+	return byte(12 + r.IntN(244))
+}
+
+func randomBytes(r *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// idPlaceholder is what a 10 carries until the executor fills in the real id.
+func idPlaceholder() []byte { return binary.BigEndian.AppendUint64(nil, 0) }

@@ -1,0 +1,235 @@
+package fuzz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrTargetUnhealthy means the server failed its health check before the
+// first case: nothing the fuzzer did, so no finding (the CLI exits 2).
+var ErrTargetUnhealthy = errors.New("fuzz: target unhealthy before fuzzing")
+
+// triageTimeout bounds the isolation of one finding.
+const triageTimeout = 2 * time.Minute
+
+// Config is one fuzz run.
+type Config struct {
+	Oracles     *Oracles
+	TargetName  string        // how the server was run, copied into findings
+	Seed        int64         // case i is GenerateCase(protocol, Seed, i)
+	Cases       int           // stop after this many cases (0: no limit)
+	Duration    time.Duration // stop after this long (0: no limit)
+	Workers     int           // cases run at once (default 1)
+	ProbeEvery  int           // cases between health probes (default 1)
+	StopOnFirst bool          // stop at the first new finding
+	OnFinding   func(Finding) // called once per new title, in order
+}
+
+// Stats are the live counters of a run.
+type Stats struct {
+	Cases       int64         // cases executed
+	Findings    int           // distinct findings (titles)
+	Duplicates  int64         // oracle firings whose title was already found
+	Probes      int64         // health checks
+	Restarts    int64         // server restarts
+	FalseAlarms int64         // failed probes that passed when repeated on a quiet server
+	Elapsed     time.Duration // since Run started
+}
+
+// CasesPerSecond is the run's throughput so far.
+func (s Stats) CasesPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Cases) / s.Elapsed.Seconds()
+}
+
+// Summary is the outcome of a run.
+type Summary struct {
+	Stats
+	Findings []Finding      // one per title, in the order found
+	Seen     map[string]int // times each title fired
+	Stopped  string         // why the run ended early; "" when it ran its course
+}
+
+// recentCase is a case kept until a health probe clears it: a crash found by
+// a later probe is traced back to one of these.
+type recentCase struct {
+	seq     int64
+	index   int
+	c       Case
+	suspect bool // its own connections saw something odd (refused, bad bytes)
+}
+
+// Engine runs cases on workers and turns oracle firings into findings.
+type Engine struct {
+	cfg   Config
+	gate  sync.RWMutex // cases hold it shared; triage holds it alone
+	start time.Time
+
+	next, cases, probes, restarts, dups, falseAlarms, seq, sinceProbe atomic.Int64
+
+	mu       sync.Mutex // guards the fields below
+	findings []Finding
+	seen     map[string]int
+	recent   []recentCase
+	stopped  string
+	cancel   context.CancelFunc
+}
+
+// NewEngine prepares a run; defaults are filled in.
+func NewEngine(cfg Config) *Engine {
+	cfg.Workers = max(cfg.Workers, 1)
+	cfg.ProbeEvery = max(cfg.ProbeEvery, 1)
+	return &Engine{cfg: cfg, seen: map[string]int{}, start: time.Now()}
+}
+
+// Stats returns the live counters; safe while Run is going.
+func (e *Engine) Stats() Stats {
+	e.mu.Lock()
+	n := len(e.findings)
+	e.mu.Unlock()
+	return Stats{Cases: e.cases.Load(), Findings: n, Duplicates: e.dups.Load(), Probes: e.probes.Load(),
+		Restarts: e.restarts.Load(), FalseAlarms: e.falseAlarms.Load(), Elapsed: time.Since(e.start)}
+}
+
+// Run fuzzes until Cases, Duration, ctx, a dead target or StopOnFirst ends it.
+func (e *Engine) Run(ctx context.Context) (Summary, error) {
+	o := e.cfg.Oracles
+	if v := o.Observe(ctx); v != nil {
+		return Summary{}, fmt.Errorf("%w: %s: %s", ErrTargetUnhealthy, v.Title, v.Detail)
+	}
+	e.start = time.Now()
+	runCtx, cancel := context.WithCancel(ctx)
+	if e.cfg.Duration > 0 {
+		runCtx, cancel = context.WithTimeout(ctx, e.cfg.Duration)
+	}
+	e.mu.Lock()
+	e.cancel = cancel
+	e.mu.Unlock()
+	var wg sync.WaitGroup
+	for range e.cfg.Workers {
+		wg.Go(func() { e.worker(runCtx) })
+	}
+	wg.Wait()
+	cancel()
+	if !e.isStopped() && ctx.Err() == nil {
+		e.check(ctx, nil) // the last cases have not been probed yet
+	}
+	return e.summary(), nil
+}
+
+func (e *Engine) summary() Summary {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	seen := make(map[string]int, len(e.seen))
+	for k, v := range e.seen {
+		seen[k] = v
+	}
+	stats := Stats{Cases: e.cases.Load(), Findings: len(e.findings), Duplicates: e.dups.Load(),
+		Probes: e.probes.Load(), Restarts: e.restarts.Load(), FalseAlarms: e.falseAlarms.Load(),
+		Elapsed: time.Since(e.start)}
+	return Summary{Stats: stats, Findings: append([]Finding(nil), e.findings...), Seen: seen, Stopped: e.stopped}
+}
+
+// worker runs cases until the run ends.
+func (e *Engine) worker(ctx context.Context) {
+	o := e.cfg.Oracles
+	for ctx.Err() == nil {
+		idx := int(e.next.Add(1) - 1)
+		if e.cfg.Cases > 0 && idx >= e.cfg.Cases {
+			return
+		}
+		c := GenerateCase(o.Protocol, e.cfg.Seed, idx)
+		e.gate.RLock()
+		res := Execute(ctx, o.Target.Addr(), c, o.Protocol, o.Exec)
+		e.gate.RUnlock()
+		e.cases.Add(1)
+		own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.Violation != nil}
+		if v := ViolationVerdict(res); v != nil {
+			e.triage(ctx, v, &own)
+			continue
+		}
+		e.remember(own)
+		if own.suspect || e.sinceProbe.Add(1) >= int64(e.cfg.ProbeEvery) {
+			e.sinceProbe.Store(0)
+			e.check(ctx, &own)
+		}
+	}
+}
+
+// remember keeps a case until a health probe clears it.
+func (e *Engine) remember(r recentCase) {
+	limit := max(16, 2*e.cfg.ProbeEvery+2*e.cfg.Workers)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.recent = append(e.recent, r)
+	if len(e.recent) > limit {
+		e.recent = e.recent[len(e.recent)-limit:]
+	}
+}
+
+// check probes the server while other cases keep running; a failure goes
+// to triage, with own (the case just run by this worker, if any) as a
+// candidate even when a concurrent good probe already cleared it.
+func (e *Engine) check(ctx context.Context, own *recentCase) {
+	e.probes.Add(1)
+	startSeq := e.seq.Load()
+	if v := e.cfg.Oracles.Observe(ctx); v != nil {
+		if ctx.Err() == nil {
+			e.triage(ctx, v, own)
+		}
+		return
+	}
+	e.mu.Lock()
+	kept := e.recent[:0]
+	for _, r := range e.recent {
+		if r.seq > startSeq {
+			kept = append(kept, r)
+		}
+	}
+	e.recent = kept
+	e.mu.Unlock()
+}
+
+// isStopped reports whether the run was ended by a finding or a dead target.
+func (e *Engine) isStopped() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopped != ""
+}
+
+// stop ends the run early and says why.
+func (e *Engine) stop(why string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stopped == "" {
+		e.stopped = why
+	}
+	if e.cancel != nil {
+		e.cancel()
+	}
+}
+
+// record adds a finding unless its title was already found.
+func (e *Engine) record(f Finding) {
+	e.mu.Lock()
+	e.seen[f.Title]++
+	if e.seen[f.Title] > 1 {
+		e.mu.Unlock()
+		e.dups.Add(1)
+		return
+	}
+	e.findings = append(e.findings, f)
+	e.mu.Unlock()
+	if e.cfg.OnFinding != nil {
+		e.cfg.OnFinding(f)
+	}
+	if e.cfg.StopOnFirst {
+		e.stop("stopped at the first finding (--stop-on-first)")
+	}
+}

@@ -1,0 +1,211 @@
+package fuzz
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/chatspec/chatspec/target"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// toyServer: greets with "T=<token>\n", echoes lines, answers "BAD" with a
+// 0xEE byte (a protocol violation) and "DIE" by returning (the server ends).
+func toyServer(ctx context.Context, ln net.Listener) error {
+	die := make(chan struct{}, 1)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go toyConn(c, die)
+		}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-die:
+		return errors.New("told to die")
+	}
+}
+
+func toyConn(c net.Conn, die chan<- struct{}) {
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(c, "T=abcd\n")
+	sc := bufio.NewScanner(c)
+	for sc.Scan() {
+		switch line := sc.Text(); {
+		case line == "DIE":
+			die <- struct{}{}
+			return
+		case line == "BAD":
+			_, _ = c.Write([]byte{0xee, '\n'})
+		default:
+			fmt.Fprintf(c, "%s\n", line)
+		}
+	}
+}
+
+// toy is a Protocol for toyServer; case `special` sends word, others "ok".
+type toy struct {
+	special map[int]string
+	next    int
+}
+
+func (t *toy) Name() string { return "toy" }
+func (t *toy) Generate(r *rand.Rand) Case {
+	b := NewBuilder("toy")
+	c := b.Conn()
+	b.Send(c, Step{Data: fmt.Appendf(nil, "ok %d\n", r.IntN(1000))})
+	return b.Case()
+}
+func (t *toy) NewWatch() Watch     { return &toyWatch{} }
+func (t *toy) Reducers() []Reducer { return nil }
+func (t *toy) Probe(ctx context.Context, addr string) error {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return ProbeNetError("connect", err)
+	}
+	defer c.Close()
+	dl, _ := ctx.Deadline()
+	_ = c.SetDeadline(dl)
+	if _, err := c.Write([]byte("ping\n")); err != nil {
+		return ProbeNetError("write", err)
+	}
+	rd := bufio.NewReader(c)
+	for {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			return ProbeNetError("read", err)
+		}
+		if line == "ping\n" {
+			return nil
+		}
+	}
+}
+
+type toyWatch struct{ buf []byte }
+
+func (w *toyWatch) Feed(b []byte) *Violation {
+	w.buf = append(w.buf, b...)
+	if i := bytes.IndexByte(w.buf, 0xee); i >= 0 {
+		return &Violation{Token: "ee-byte", Detail: "0xEE"}
+	}
+	return nil
+}
+func (w *toyWatch) End() *Violation { return nil }
+func (w *toyWatch) Value(name string) ([]byte, bool) {
+	if name == "token" && bytes.HasPrefix(w.buf, []byte("T=")) && len(w.buf) >= 6 {
+		return w.buf[2:6], true
+	}
+	return nil, false
+}
+
+// specialProtocol makes case index `at` send word instead of "ok".
+type specialProtocol struct {
+	*toy
+	word string
+	at   int
+	seed int64
+}
+
+func (p specialProtocol) Generate(r *rand.Rand) Case {
+	first := r.Uint64()
+	c := p.toy.Generate(r)
+	if first == CaseRand(p.seed, p.at).Uint64() {
+		c.Conns[0].Steps[0].Data = []byte(p.word + "\n")
+	}
+	return c
+}
+
+func startToy(t *testing.T) target.Target {
+	tg, err := target.InProcess(context.Background(), toyServer)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tg.Close() })
+	return tg
+}
+
+func TestExecuteFillsRunTimeValues(t *testing.T) {
+	tg := startToy(t)
+	c := Case{Conns: []ConnScript{
+		{Steps: []Step{{Data: []byte("..BAD\n"), Fill: &Fill{Var: "token", Conn: 0, Offset: 0}}}},
+	}}
+	// "..BAD" becomes "abcdAD": no violation. Without the fill it would be "..BAD".
+	res := Execute(context.Background(), tg.Addr(), c, &toy{}, ExecOptions{})
+	assert.Nil(t, res.Violation)
+	c.Conns[0].Steps[0] = Step{Data: []byte("BAD\n")}
+	res = Execute(context.Background(), tg.Addr(), c, &toy{}, ExecOptions{})
+	require.NotNil(t, res.Violation)
+	assert.Equal(t, "ee-byte", res.Violation.Token)
+}
+
+func TestEngineTracesProtocolFindingToItsCase(t *testing.T) {
+	tg := startToy(t)
+	p := specialProtocol{toy: &toy{}, word: "BAD", at: 37, seed: 11}
+	e := NewEngine(Config{Oracles: &Oracles{Target: tg, Protocol: p}, Seed: 11, Cases: 100, Workers: 3})
+	sum, err := e.Run(context.Background())
+	require.NoError(t, err)
+	require.Len(t, sum.Findings, 1)
+	f := sum.Findings[0]
+	assert.Equal(t, KindProtocol, f.Kind)
+	assert.Equal(t, "protocol: ee-byte", f.Title)
+	assert.Equal(t, 37, f.CaseIndex)
+	assert.Equal(t, "BAD\n", string(f.Case.Conns[0].Steps[0].Data))
+	assert.EqualValues(t, 100, sum.Cases)
+}
+
+func TestEngineIsolatesCrashAmongWorkersAndRestarts(t *testing.T) {
+	tg := startToy(t)
+	p := specialProtocol{toy: &toy{}, word: "DIE", at: 23, seed: 5}
+	e := NewEngine(Config{Oracles: &Oracles{Target: tg, Protocol: p, ProbeTimeout: 2 * time.Second},
+		Seed: 5, Cases: 60, Workers: 4, ProbeEvery: 5})
+	sum, err := e.Run(context.Background())
+	require.NoError(t, err)
+	require.Len(t, sum.Findings, 1, "stopped: %s", sum.Stopped)
+	f := sum.Findings[0]
+	assert.Equal(t, KindExit, f.Kind)
+	assert.Equal(t, 23, f.CaseIndex, "the culprit, not a bystander")
+	assert.NotContains(t, f.Detail, "not reproduced")
+	assert.GreaterOrEqual(t, sum.Restarts, int64(1))
+	assert.EqualValues(t, 60, sum.Cases, "fuzzing went on after the restart")
+}
+
+func TestEngineRefusesUnhealthyTarget(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	tg, err := target.Remote(addr)
+	require.NoError(t, err)
+	_, err = NewEngine(Config{Oracles: &Oracles{Target: tg, Protocol: &toy{}}, Cases: 1}).Run(context.Background())
+	assert.ErrorIs(t, err, ErrTargetUnhealthy)
+}
+
+func TestReplayAndMinimiseFinding(t *testing.T) {
+	tg := startToy(t)
+	o := &Oracles{Target: tg, Protocol: &toy{}}
+	f := Finding{Kind: KindProtocol, Case: Case{Protocol: "toy", Conns: []ConnScript{
+		{Steps: []Step{{Data: []byte("hello\n")}, {Data: []byte("xx\nBAD\nyy\n")}}},
+		{Steps: []Step{{Data: []byte("other\n")}}},
+	}}}
+	v, err := Replay(context.Background(), o, f)
+	require.NoError(t, err)
+	require.NotNil(t, v)
+	assert.Equal(t, KindProtocol, v.Kind)
+	small, rep, err := MinimiseFinding(context.Background(), o, f, 500)
+	require.NoError(t, err)
+	assert.Equal(t, "BAD", string(small.Case.Conns[0].Steps[0].Data), "half-close ends the last line")
+	assert.Less(t, rep.AfterBytes, rep.BeforeBytes)
+	_, err = Replay(context.Background(), o, Finding{Case: Case{Protocol: "other"}})
+	assert.ErrorIs(t, err, ErrProtocolMismatch)
+}

@@ -1,0 +1,243 @@
+package fuzz
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ExecOptions bounds one case's execution. Zero fields take the defaults.
+type ExecOptions struct {
+	DialTimeout  time.Duration // one connection attempt (default 2s)
+	WriteTimeout time.Duration // one step's write (default 2s)
+	FillWait     time.Duration // wait for a fill's run-time value (default 300ms)
+	Drain        time.Duration // read after the last round, until the server closes (default 250ms)
+	MaxRead      int           // bytes fed to a connection's Watch (default 1 MiB; the rest is read and dropped)
+}
+
+func (o ExecOptions) withDefaults() ExecOptions {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.DialTimeout, 2*time.Second)
+	def(&o.WriteTimeout, 2*time.Second)
+	def(&o.FillWait, 300*time.Millisecond)
+	def(&o.Drain, 250*time.Millisecond)
+	if o.MaxRead <= 0 {
+		o.MaxRead = 1 << 20
+	}
+	return o
+}
+
+// Result is what one execution of a case observed on its own connections.
+type Result struct {
+	Violation *Violation // first protocol violation, in connection order
+	ViolConn  int        // its connection
+	Refused   bool       // a connection was refused: the server is not listening
+	DialErr   error      // the first connection error, if any
+	Received  int64      // bytes received over all connections
+}
+
+// Execute runs c against addr (see Case for the order of events) and
+// reports what its own connections saw. It never blocks past its deadlines.
+func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions) Result {
+	o = o.withDefaults()
+	var res Result
+	conns := make([]*liveConn, len(c.Conns))
+	for i := range c.Conns {
+		conns[i] = dialLive(ctx, addr, p.NewWatch(), o, &res)
+	}
+	for k := range c.Rounds() {
+		for i, cs := range c.Conns {
+			if k < len(cs.Steps) && conns[i] != nil {
+				conns[i].send(ctx, cs.Steps[k], conns, o)
+			}
+		}
+	}
+	for _, lc := range conns {
+		if lc != nil {
+			lc.finish(o.Drain)
+		}
+	}
+	for i, lc := range conns {
+		if lc == nil {
+			continue
+		}
+		<-lc.done
+		_ = lc.conn.Close()
+		res.Received += lc.received
+		if res.Violation == nil && lc.viol != nil {
+			res.Violation, res.ViolConn = lc.viol, i
+		}
+	}
+	return res
+}
+
+// liveConn is one case connection with its reader goroutine.
+type liveConn struct {
+	conn     *net.TCPConn
+	watch    Watch
+	max      int
+	mu       sync.Mutex // guards watch, viol, received
+	viol     *Violation
+	received int64
+	notify   chan struct{} // a value may have arrived
+	done     chan struct{} // the reader stopped
+	dead     bool          // a write failed: send nothing more
+}
+
+// dialLive connects and starts the reader; nil when the dial failed.
+func dialLive(ctx context.Context, addr string, w Watch, o ExecOptions, res *Result) *liveConn {
+	d := net.Dialer{Timeout: o.DialTimeout}
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		if res.DialErr == nil {
+			res.DialErr = err
+		}
+		res.Refused = res.Refused || errors.Is(err, syscall.ECONNREFUSED)
+		return nil
+	}
+	lc := &liveConn{conn: c.(*net.TCPConn), watch: w, max: o.MaxRead,
+		notify: make(chan struct{}, 1), done: make(chan struct{})}
+	// The reader's deadline is moved closer by finish; until then a generous bound.
+	_ = lc.conn.SetReadDeadline(time.Now().Add(time.Minute))
+	go lc.read()
+	return lc
+}
+
+// read feeds received bytes to the watch until EOF, error or deadline.
+func (lc *liveConn) read() {
+	defer close(lc.done)
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := lc.conn.Read(buf)
+		if n > 0 {
+			lc.feed(buf[:n])
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				lc.end()
+			}
+			return
+		}
+	}
+}
+
+func (lc *liveConn) feed(b []byte) {
+	lc.mu.Lock()
+	room := lc.max - int(lc.received)
+	lc.received += int64(len(b))
+	if lc.viol == nil && room > 0 {
+		lc.viol = lc.watch.Feed(b[:min(len(b), room)])
+	}
+	lc.mu.Unlock()
+	select {
+	case lc.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (lc *liveConn) end() {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.viol == nil && int(lc.received) <= lc.max {
+		lc.viol = lc.watch.End()
+	}
+}
+
+// value reads a run-time value from the watch.
+func (lc *liveConn) value(name string) ([]byte, bool) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.watch.Value(name)
+}
+
+// send performs one step: pause, fill, write (byte by byte when split).
+func (lc *liveConn) send(ctx context.Context, s Step, conns []*liveConn, o ExecOptions) {
+	if lc.dead || (s.Pause <= 0 && len(s.Data) == 0) {
+		return
+	}
+	if s.Pause > 0 && !pause(ctx, s.Pause) {
+		lc.dead = true
+		return
+	}
+	data := s.Data
+	if s.Fill != nil {
+		data = fill(ctx, s, conns, o.FillWait)
+	}
+	_ = lc.conn.SetWriteDeadline(time.Now().Add(o.WriteTimeout))
+	if !s.Split {
+		_, err := lc.conn.Write(data)
+		lc.dead = err != nil
+		return
+	}
+	for i := range data {
+		if _, err := lc.conn.Write(data[i : i+1]); err != nil {
+			lc.dead = true
+			return
+		}
+	}
+}
+
+// pause waits d unless ctx ends first (then false).
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// fill waits (bounded) for the step's run-time value and writes it over a
+// copy of the data; without the value the data goes unchanged.
+func fill(ctx context.Context, s Step, conns []*liveConn, wait time.Duration) []byte {
+	f := s.Fill
+	if f.Conn < 0 || f.Conn >= len(conns) || conns[f.Conn] == nil {
+		return s.Data
+	}
+	src := conns[f.Conn]
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	for {
+		if v, ok := src.value(f.Var); ok {
+			return overwrite(s.Data, f.Offset, v)
+		}
+		select {
+		case <-src.notify:
+		case <-src.done:
+			if v, ok := src.value(f.Var); ok {
+				return overwrite(s.Data, f.Offset, v)
+			}
+			return s.Data
+		case <-deadline.C:
+			return s.Data
+		case <-ctx.Done():
+			return s.Data
+		}
+	}
+}
+
+// overwrite returns a copy of data with v written at off (clipped to data).
+func overwrite(data []byte, off int, v []byte) []byte {
+	out := append([]byte(nil), data...)
+	if off >= 0 && off < len(out) {
+		copy(out[off:], v)
+	}
+	return out
+}
+
+// finish half-closes the sending side, so a well-behaved server sees EOF and
+// closes, and bounds the remaining read by drain.
+func (lc *liveConn) finish(drain time.Duration) {
+	_ = lc.conn.CloseWrite()
+	_ = lc.conn.SetReadDeadline(time.Now().Add(drain))
+}

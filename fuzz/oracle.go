@@ -1,0 +1,172 @@
+package fuzz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chatspec/chatspec/target"
+)
+
+// Defaults of the oracles.
+const (
+	DefaultProbeTimeout = 5 * time.Second
+	DefaultRSSGrowth    = 256 << 20 // bytes of resident memory growth that make a memory finding
+	probeRetryPause     = 20 * time.Millisecond
+	logTailBytes        = 4 << 10
+)
+
+// Oracles run cases and judge the server: health probe, protocol decoding,
+// exit status and resident memory. They are shared by the fuzz engine,
+// replay and minimisation, so all three judge the same way.
+type Oracles struct {
+	Target       target.Target
+	Protocol     Protocol
+	Exec         ExecOptions
+	ProbeTimeout time.Duration // whole-probe deadline (default DefaultProbeTimeout)
+	RSSGrowth    int64         // memory finding threshold (default DefaultRSSGrowth)
+
+	mu       sync.Mutex
+	baseline int64 // RSS at the first observation, 0 until then
+}
+
+// Observe checks the server as it is now: exit status (--exec), the health
+// probe, then resident memory growth. nil means healthy.
+func (o *Oracles) Observe(ctx context.Context) *Verdict {
+	if v := o.exitVerdict(); v != nil {
+		return v
+	}
+	if v := ClassifyProbe(o.probe(ctx)); v != nil {
+		if o.Target.CanRestart() && v.Kind == KindCrash {
+			// A dying process may not be reaped yet: Alive waits a moment for it.
+			_ = o.Target.Alive(ctx)
+			if ev := o.exitVerdict(); ev != nil {
+				return ev
+			}
+		}
+		return v
+	}
+	return o.memoryVerdict()
+}
+
+// probe runs the protocol's probe within ProbeTimeout, retrying while the
+// server says it is busy.
+func (o *Oracles) probe(ctx context.Context) error {
+	timeout := o.ProbeTimeout
+	if timeout <= 0 {
+		timeout = DefaultProbeTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		err := o.Protocol.Probe(ctx, o.Target.Addr())
+		if !errors.Is(err, ErrProbeBusy) {
+			return err
+		}
+		if !pause(ctx, probeRetryPause) {
+			return fmt.Errorf("%w: server stayed busy: %v", ErrProbeTimeout, err)
+		}
+	}
+}
+
+// exitVerdict reports a server process that ended by itself.
+func (o *Oracles) exitVerdict() *Verdict {
+	status, exited := o.Target.Exited()
+	if !exited {
+		return nil
+	}
+	title := "exit: " + status
+	if line := panicLine(o.Target.Log()); line != "" {
+		title += ": " + line
+	}
+	return &Verdict{Kind: KindExit, Oracle: OracleExit, Title: title, Detail: "server ended by itself: " + status}
+}
+
+// panicLine finds the last "panic: ..." line of a server's output.
+func panicLine(log string) string {
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			return strings.TrimSuffix(l, " [recovered]")
+		}
+	}
+	return ""
+}
+
+// memoryVerdict compares the RSS with the first one seen.
+func (o *Oracles) memoryVerdict() *Verdict {
+	rss, ok := o.Target.RSS()
+	if !ok {
+		return nil
+	}
+	limit := o.RSSGrowth
+	if limit <= 0 {
+		limit = DefaultRSSGrowth
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.baseline == 0 {
+		o.baseline = rss
+		return nil
+	}
+	if growth := rss - o.baseline; growth > limit {
+		return &Verdict{Kind: KindMemory, Oracle: OracleMemory,
+			Title:  fmt.Sprintf("memory: resident memory grew past %d MiB", limit>>20),
+			Detail: fmt.Sprintf("RSS %d MiB, first seen %d MiB (growth %d MiB)", rss>>20, o.baseline>>20, growth>>20)}
+	}
+	return nil
+}
+
+// ResetBaseline forgets the RSS baseline (after a restart).
+func (o *Oracles) ResetBaseline() {
+	o.mu.Lock()
+	o.baseline = 0
+	o.mu.Unlock()
+}
+
+// RunAlone executes c on its own and judges it: a protocol violation on the
+// case's connections, else what Observe sees afterwards.
+func (o *Oracles) RunAlone(ctx context.Context, c Case) *Verdict {
+	res := Execute(ctx, o.Target.Addr(), c, o.Protocol, o.Exec)
+	if v := ViolationVerdict(res); v != nil {
+		return v
+	}
+	return o.Observe(ctx)
+}
+
+// ViolationVerdict turns a case's protocol violation into a verdict.
+func ViolationVerdict(res Result) *Verdict {
+	if res.Violation == nil {
+		return nil
+	}
+	return &Verdict{Kind: KindProtocol, Oracle: OracleDecode,
+		Title:  "protocol: " + res.Violation.Token,
+		Detail: fmt.Sprintf("connection %d: %s", res.ViolConn, res.Violation.Detail)}
+}
+
+// Restart restarts the target when it can and forgets the RSS baseline.
+func (o *Oracles) Restart(ctx context.Context) error {
+	if !o.Target.CanRestart() {
+		return target.ErrCannotRestart
+	}
+	o.ResetBaseline()
+	return o.Target.Restart(ctx)
+}
+
+// LogTail is the end of the server's output since its last (re)start.
+func (o *Oracles) LogTail() string {
+	log := o.Target.Log()
+	if i := strings.LastIndex(log, "--- chatspec: restarting"); i >= 0 {
+		if j := strings.IndexByte(log[i:], '\n'); j >= 0 {
+			log = log[i+j+1:]
+		}
+	}
+	if len(log) > logTailBytes {
+		log = log[len(log)-logTailBytes:]
+	}
+	return log
+}

@@ -1,0 +1,23 @@
+package patchat
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chatspec/chatspec/fuzz"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFuzzReferenceFindsNothing(t *testing.T) {
+	tg := inProcess(t)
+	e := fuzz.NewEngine(fuzz.Config{Oracles: oracles(t, tg), Seed: 1, Cases: 300, Workers: 4, ProbeEvery: 4})
+	sum, err := e.Run(context.Background())
+	require.NoError(t, err)
+	for _, f := range sum.Findings {
+		t.Logf("finding: %s\n%.3000s", f.Title, fuzz.FormatFinding(f))
+	}
+	assert.Empty(t, sum.Findings)
+	assert.EqualValues(t, 300, sum.Cases)
+	t.Logf("%d cases in %s: %.0f/s, %d probes, %d false alarms", sum.Cases, sum.Elapsed, sum.CasesPerSecond(), sum.Probes, sum.FalseAlarms)
+}

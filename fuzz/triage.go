@@ -1,0 +1,134 @@
+package fuzz
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// notAlone is added to a finding's detail when no single case reproduced it.
+const notAlone = "(not reproduced when the case ran alone on a fresh server: it may need the cases run before or beside it)"
+
+// triage runs with every worker paused: it confirms a firing on a quiet
+// server, finds which recent case causes it by running each alone, records
+// the finding and leaves the server healthy (restarted) or stops the run.
+func (e *Engine) triage(ctx context.Context, v *Verdict, own *recentCase) {
+	e.gate.Lock()
+	defer e.gate.Unlock()
+	if e.isStopped() {
+		return
+	}
+	o := e.cfg.Oracles
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), triageTimeout)
+	defer cancel()
+	if v.Oracle != OracleDecode {
+		if v = o.Observe(tctx); v == nil {
+			e.falseAlarms.Add(1) // e.g. a probe starved by load, fine once quiet
+			return
+		}
+	}
+	log := o.LogTail()
+	cands := e.takeCandidates(own)
+	if len(cands) == 0 {
+		cands = []recentCase{{index: -1}}
+	}
+	culprit, got, found := e.isolate(tctx, v, cands)
+	if found {
+		v, log = got, o.LogTail()
+	}
+	f := Finding{Kind: v.Kind, Title: v.Title, Target: e.cfg.TargetName, Seed: e.cfg.Seed,
+		CaseIndex: culprit.index, Case: culprit.c, Oracle: v.Oracle, Detail: v.Detail, ServerLog: log}
+	if f.Case.Protocol == "" {
+		f.Case.Protocol = o.Protocol.Name()
+	}
+	if !found && v.Kind != KindMemory {
+		f.Detail += "\n" + notAlone
+	}
+	e.record(f)
+	e.heal(tctx)
+}
+
+// takeCandidates returns own (when suspect) and the remembered cases:
+// suspects first, then the rest most recent first; and forgets them.
+func (e *Engine) takeCandidates(own *recentCase) []recentCase {
+	e.mu.Lock()
+	cands := slices.Clone(e.recent)
+	e.recent = e.recent[:0]
+	e.mu.Unlock()
+	if own != nil && !slices.ContainsFunc(cands, func(r recentCase) bool { return r.index == own.index }) {
+		cands = append(cands, *own)
+	}
+	suspect := -1
+	if own != nil && own.suspect {
+		suspect = own.index
+	}
+	rank := func(r recentCase) int {
+		switch {
+		case r.index == suspect:
+			return 0
+		case r.suspect:
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(cands, func(a, b recentCase) int {
+		if d := rank(a) - rank(b); d != 0 {
+			return d
+		}
+		return int(b.seq - a.seq)
+	})
+	return cands
+}
+
+// isolate runs candidates alone until one makes the same oracle fire. It
+// restarts the server before each run when the firing leaves it down. With
+// a server that cannot be restarted and is down, it gives up at once.
+func (e *Engine) isolate(ctx context.Context, v *Verdict, cands []recentCase) (recentCase, *Verdict, bool) {
+	o := e.cfg.Oracles
+	down := v.Kind != KindProtocol
+	if v.Kind == KindMemory || cands[0].index < 0 || (down && !o.Target.CanRestart()) {
+		return cands[0], nil, false
+	}
+	dirty := down
+	for _, cand := range cands {
+		if dirty && !e.restart(ctx) {
+			break
+		}
+		got := o.RunAlone(ctx, cand.c)
+		dirty = got != nil && got.Kind != KindProtocol
+		if got.Same(v) {
+			return cand, got, true
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return cands[0], nil, false
+}
+
+// heal leaves the server healthy for the next cases: restart when it is not,
+// or stop the run when it cannot be restarted.
+func (e *Engine) heal(ctx context.Context) {
+	o := e.cfg.Oracles
+	if o.Observe(ctx) == nil {
+		return
+	}
+	if !o.Target.CanRestart() {
+		e.stop(fmt.Sprintf("the server at %s is down and chatspec did not start it, so it cannot restart it", o.Target.Addr()))
+		return
+	}
+	if e.restart(ctx) && o.Observe(ctx) == nil {
+		return
+	}
+	e.stop("the server stays unhealthy after a restart")
+}
+
+// restart restarts the server; false (and the run stopped) when that fails.
+func (e *Engine) restart(ctx context.Context) bool {
+	e.restarts.Add(1)
+	if err := e.cfg.Oracles.Restart(ctx); err != nil {
+		e.stop("restart failed: " + err.Error())
+		return false
+	}
+	return true
+}

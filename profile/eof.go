@@ -1,0 +1,6 @@
+package profile
+
+import "io"
+
+// errEOF is what the decoder returns for an empty file: all defaults.
+func errEOF() error { return io.EOF }

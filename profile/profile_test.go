@@ -1,0 +1,31 @@
+package profile
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseOverridesDefaults(t *testing.T) {
+	p, err := Parse([]byte("max-nick: 16\nidle-timeout: 2s\nanswer-order: reversed\n"), "p.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, 16, p.MaxNick)
+	assert.Equal(t, 2*time.Second, p.IdleTimeout)
+	assert.Equal(t, OrderReversed, p.AnswerOrder)
+	assert.Equal(t, 100, p.Capacity)
+}
+
+func TestParseEmptyIsDefault(t *testing.T) {
+	p, err := Parse(nil, "empty")
+	require.NoError(t, err)
+	assert.Equal(t, Default(), p)
+}
+
+func TestParseRejectsTyposAndBadValues(t *testing.T) {
+	for _, src := range []string{"max-nik: 3\n", "answer-order: sideways\n", "max-nick: 0\n", "idle-timeout: soon\n"} {
+		_, err := Parse([]byte(src), "p.yaml")
+		assert.ErrorIs(t, err, ErrBadProfile, src)
+	}
+}

@@ -1,0 +1,97 @@
+package results
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/chatspec/chatspec/catalog"
+)
+
+// Reasons given for requirements that no scenario of a run covered.
+const (
+	ReasonNeedsExec  = "checked only when chatspec starts the server itself (--exec)"
+	ReasonNoScenario = "no scenario of this run checks it"
+)
+
+// AddUncovered appends an UNTESTABLE result for each requirement of the run's
+// protocol that no result names, with the catalogue's reason, so nothing in
+// the catalogue silently vanishes from a report. Requirements of other
+// protocols are ignored.
+func AddUncovered(run *Run, reqs []catalog.Requirement) {
+	covered := map[string]bool{}
+	for _, res := range run.Results {
+		for _, id := range res.Reqs {
+			covered[id] = true
+		}
+	}
+	for _, req := range reqs {
+		if req.Protocol != run.Protocol || covered[req.ID] {
+			continue
+		}
+		covered[req.ID] = true
+		run.Results = append(run.Results, Result{
+			Protocol: req.Protocol, Reqs: []string{req.ID}, Level: req.Level, Section: req.Section,
+			Outcome: Untestable, Message: uncoveredReason(req, run.Mode),
+		})
+	}
+}
+
+func uncoveredReason(req catalog.Requirement, mode string) string {
+	switch {
+	case req.Untestable != "":
+		return req.Untestable
+	case req.Needs == catalog.NeedsExec && mode != ModeExec:
+		return ReasonNeedsExec
+	}
+	return ReasonNoScenario
+}
+
+// Row is one (requirement, scenario) pair of a report table: a scenario
+// tagged with two IDs gives two rows, so every ID stands in its own row.
+type Row struct {
+	Section string        // the requirement's section
+	Req     string        // the ID, untouched
+	Level   catalog.Level // the requirement's catalogue level
+	Result  *Result       // the scenario; shared by the rows of its IDs
+}
+
+// Rows expands the run into table rows, sorted by section (numeric-aware),
+// requirement ID, scenario and location. Section and level come from the
+// catalogue, falling back to the result's own for an ID it lacks.
+func (r *Run) Rows() []Row {
+	sorted := r.Sorted()
+	var rows []Row
+	for i := range sorted {
+		res := &sorted[i]
+		ids := res.Reqs
+		if len(ids) == 0 {
+			ids = []string{""}
+		}
+		for _, id := range ids {
+			rows = append(rows, rowFor(id, res))
+		}
+	}
+	slices.SortStableFunc(rows, compareRows)
+	return rows
+}
+
+func rowFor(id string, res *Result) Row {
+	row := Row{Section: res.Section, Req: id, Level: res.Level, Result: res}
+	if req, ok := catalog.Lookup(id); ok {
+		row.Section, row.Level = req.Section, req.Level
+	}
+	return row
+}
+
+func compareRows(a, b Row) int {
+	if c := catalog.CompareSection(a.Section, b.Section); c != 0 {
+		return c
+	}
+	if c := catalog.CompareID(a.Req, b.Req); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Result.Scenario, b.Result.Scenario); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Result.Location, b.Result.Location)
+}

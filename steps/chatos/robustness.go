@@ -1,0 +1,281 @@
+package chatos
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	client "github.com/chatspec/chatspec/client/chatos"
+	"github.com/chatspec/chatspec/steps"
+	wire "github.com/chatspec/chatspec/wire/chatos"
+	"github.com/cucumber/godog"
+)
+
+// Section 3.3, 5 and the robustness requirements (COP-R-*).
+func registerRobustness(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^(\w+) sends these bytes:$`, w.sendsHex)
+	sc.Step(`^the server still serves other clients$`, w.stillServes)
+	sc.Step(`^(\w+) sends half of a public message and disconnects$`, w.sendsHalfAndLeaves)
+	sc.Step(`^(\w+) sends a public message with invalid UTF-8$`, w.sendsInvalidUTF8)
+	sc.Step(`^(\w+) starts dripping a public message one byte every (\d+) ms$`, w.drips)
+	sc.Step(`^(\w+) stops reading$`, w.stopsReading)
+	sc.Step(`^(\w+) floods (\d+) public messages of (\d+) bytes$`, w.floods)
+	sc.Step(`^(\w+) receives all of (\w+)'s flood$`, w.receivesFlood)
+	sc.Step(`^(\d+) clients log in at once$`, w.crowdLogsIn)
+	sc.Step(`^they are all accepted$`, w.crowdAccepted)
+	sc.Step(`^a public message from one of them reaches all the others$`, w.crowdBroadcast)
+	sc.Step(`^the idle timeout is short enough to wait for$`, w.idleIsShort)
+	sc.Step(`^(\w+) stays silent for longer than the idle timeout$`, w.staysSilent)
+}
+
+// ParseHex reads a DocString of hex bytes; spaces are ignored and '#' starts
+// a comment, so feature files can explain each field.
+func ParseHex(doc string) ([]byte, error) {
+	var sb strings.Builder
+	for _, line := range strings.Split(doc, "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		sb.WriteString(strings.Join(strings.Fields(line), ""))
+	}
+	return hex.DecodeString(sb.String())
+}
+
+func (w *world) sendsHex(role string, doc *godog.DocString) error {
+	b, err := ParseHex(doc.Content)
+	if err != nil {
+		return fmt.Errorf("chatspec defect: bad hex in feature: %w", err)
+	}
+	a := w.who(role)
+	if err := w.connect(a); err != nil {
+		return err
+	}
+	return a.main.SendRaw(b, "hand-made frame from the feature file")
+}
+
+// stillServes logs two fresh clients in and passes a public message between them.
+func (w *world) stillServes() error {
+	for _, step := range []func() error{
+		func() error { return w.logsIn("probe_a") },
+		func() error { return w.logsIn("probe_b") },
+		func() error { return w.sendsPublic("probe_a") },
+		func() error { return w.receivesPublic("probe_b", "probe_a") },
+	} {
+		if err := step(); err != nil {
+			return fmt.Errorf("the server no longer serves new clients: %w", err)
+		}
+	}
+	return nil
+}
+
+func (w *world) sendsHalfAndLeaves(role string) error {
+	a := w.who(role)
+	b := wire.MustEncode(w.publicPacket(a, w.Token("half")))
+	if err := a.main.SendRaw(b[:len(b)/2], "the first half of "+wire.PublicMessage{From: a.nick, Text: a.public}.String()); err != nil {
+		return err
+	}
+	return w.disconnects(role)
+}
+
+func (w *world) sendsInvalidUTF8(role string) error {
+	a := w.who(role)
+	a.public = w.Token("utf") + "\xff\xfe"
+	b := wire.AppendString(wire.AppendString([]byte{byte(wire.OpPublicMessage)}, a.nick), a.public)
+	return a.main.SendRaw(b, fmt.Sprintf("PUBLIC_MESSAGE(4) from=%q text=%q (invalid UTF-8)", a.nick, a.public))
+}
+
+// drips writes a public message one byte per tick in the background until
+// the frame is done or the scenario ends.
+func (w *world) drips(role string, ms int) error {
+	a := w.who(role)
+	b := wire.MustEncode(w.publicPacket(a, w.Token("drip")))
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	w.OnCleanup(func() { close(stop); <-done })
+	c := a.main
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Duration(ms) * time.Millisecond)
+		defer t.Stop()
+		for i := range b {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			if c.SendRaw(b[i:i+1], fmt.Sprintf("byte %d of a dripped public message", i)) != nil {
+				return
+			}
+		}
+	}()
+	return nil
+}
+
+func (w *world) stopsReading(role string) error {
+	w.Notef("%s never reads from now on", role)
+	return nil
+}
+
+// floods sends n public messages, one write each, from a background
+// goroutine, while a Then step reads them: a server that blocks on a client
+// that stopped reading stalls the flood, and the reader sees it.
+func (w *world) floods(role string, n, size int) error {
+	a := w.who(role)
+	w.flood = make([]string, n)
+	frames := make([][]byte, n)
+	for i := range n {
+		tok := fmt.Sprintf("%s-%05d-", w.Token("flood"), i)
+		w.flood[i] = tok + strings.Repeat("f", max(size-len(tok), 0))
+		frames[i] = wire.MustEncode(wire.PublicMessage{From: a.nick, Text: w.flood[i]})
+	}
+	w.Log.Notef(a.role, "sends %d public messages of %d bytes, one write each (not logged one by one)", n, size)
+	conn := a.main.Conn()
+	done := make(chan error, 1)
+	w.floodDone = done
+	// At most floodWindow messages are ahead of the reader: the flood is as
+	// fast as a reading client can take, so only the stalled client falls behind.
+	w.floodAck = make(chan struct{}, floodWindow)
+	for range floodWindow {
+		w.floodAck <- struct{}{}
+	}
+	stop, finished := make(chan struct{}), make(chan struct{})
+	// The sender may get copies of its own messages (A9): read and drop
+	// them, so that it is not the one that stops reading.
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			_ = conn.SetReadDeadline(time.Now().Add(w.Env.Timeout))
+			if _, err := conn.Read(buf); err != nil {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if !errors.Is(err, os.ErrDeadlineExceeded) {
+					return
+				}
+			}
+		}
+	}()
+	go func() {
+		defer close(finished)
+		for i, f := range frames {
+			select {
+			case <-w.floodAck:
+			case <-stop:
+				done <- nil
+				return
+			}
+			_ = conn.SetWriteDeadline(time.Now().Add(w.Env.Timeout))
+			if _, err := conn.Write(f); err != nil {
+				done <- fmt.Errorf("%s could not send message %d of the flood: %w", a.role, i+1, err)
+				return
+			}
+		}
+		done <- nil
+	}()
+	w.OnCleanup(func() { close(stop); _ = conn.Close(); <-finished })
+	return nil
+}
+
+// floodWindow is how many flood messages may be in flight to the reader.
+const floodWindow = 64
+
+func (w *world) receivesFlood(role, from string) error {
+	a, f := w.who(role), w.who(from)
+	for i, text := range w.flood {
+		if _, err := w.expect(a.main, is(wire.PublicMessage{From: f.nick, Text: text}), 0); err != nil {
+			select {
+			case ferr := <-w.floodDone:
+				if ferr != nil {
+					return ferr
+				}
+			default:
+			}
+			return fmt.Errorf("message %d of %d: %w", i+1, len(w.flood), err)
+		}
+		w.floodAck <- struct{}{}
+	}
+	return nil
+}
+
+func (w *world) crowdLogsIn(n int) error {
+	w.crowd = make([]*client.Client, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nick := fmt.Sprintf("c%s%s", w.ID, indexLetters(i))
+			c, err := w.dial(nick)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			w.crowd[i] = c
+			if err := c.Send(wire.Login{Nick: nick}); err != nil {
+				errs[i] = err
+				return
+			}
+			_, errs[i] = w.expect(c, is(wire.LoginAccepted{Nick: nick}), 0)
+		}()
+	}
+	wg.Wait()
+	w.crowdErr = errors.Join(errs...)
+	return nil
+}
+
+// indexLetters spells i in letters, so crowd nicknames hold no digits.
+func indexLetters(i int) string {
+	s := ""
+	for {
+		s = string(rune('a'+i%26)) + s
+		i /= 26
+		if i == 0 {
+			return s
+		}
+	}
+}
+
+func (w *world) crowdAccepted() error { return w.crowdErr }
+
+func (w *world) crowdBroadcast() error {
+	first := w.crowd[0]
+	nick := strings.TrimPrefix(first.Name, "")
+	text := w.Token("crowd")
+	if err := first.Send(wire.PublicMessage{From: nick, Text: text}); err != nil {
+		return err
+	}
+	errs := make([]error, len(w.crowd))
+	var wg sync.WaitGroup
+	for i, c := range w.crowd[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = w.expect(c, is(wire.PublicMessage{From: nick, Text: text}), 0)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (w *world) idleIsShort() error {
+	p := w.Env.Profile
+	if p.IdleTimeout > p.LongWait && !w.Env.Long {
+		return w.Skip(fmt.Sprintf("the idle timeout is %v (profile); run with --long to wait for it, or declare a shorter idle-timeout in --profile", p.IdleTimeout))
+	}
+	return nil
+}
+
+func (w *world) staysSilent(role string) error {
+	w.closeWait = w.Env.Profile.IdleTimeout + w.Env.Timeout
+	w.Notef("%s stays silent; chatspec waits up to %v for the close", role, w.closeWait)
+	return nil
+}
+
+var _ = steps.Failf

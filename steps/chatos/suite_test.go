@@ -1,0 +1,50 @@
+package chatos_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chatspec/chatspec/features"
+	"github.com/chatspec/chatspec/profile"
+	refchatos "github.com/chatspec/chatspec/reference/chatos"
+	"github.com/chatspec/chatspec/reports"
+	"github.com/chatspec/chatspec/results"
+	"github.com/chatspec/chatspec/steps"
+	"github.com/chatspec/chatspec/steps/chatos"
+	"github.com/chatspec/chatspec/target"
+	"github.com/stretchr/testify/require"
+)
+
+// runAgainst runs the ChatOS suite against an in-process reference server
+// configured by cfg.
+func runAgainst(t *testing.T, cfg refchatos.Config, tags string) *results.Run {
+	t.Helper()
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	tg, err := target.InProcess(context.Background(), func(ctx context.Context, ln net.Listener) error {
+		return refchatos.Serve(ctx, ln, cfg)
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tg.Close() })
+	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second, Quiet: 250 * time.Millisecond}
+	run, err := steps.Run(context.Background(), chatos.Suite(steps.Suite{Features: features.ChatOS()}), env,
+		steps.Options{Tags: tags, Concurrency: 8})
+	require.NoError(t, err)
+	return run
+}
+
+func TestReferenceIsCertified(t *testing.T) {
+	run := runAgainst(t, refchatos.DefaultConfig(), "")
+	if !run.Certified() || testing.Verbose() {
+		var sb strings.Builder
+		_ = reports.Console(&sb, []*results.Run{run}, reports.ConsoleOptions{})
+		t.Log("\n" + sb.String())
+	}
+	require.True(t, run.Certified())
+	_ = os.Stdout
+}

@@ -1,0 +1,168 @@
+// Package chatos holds the step definitions of the ChatOS suite. Each file
+// covers one area of the document; world.go holds the per-scenario state and
+// the helpers every area shares.
+package chatos
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	client "github.com/chatspec/chatspec/client/chatos"
+	"github.com/chatspec/chatspec/steps"
+	wire "github.com/chatspec/chatspec/wire/chatos"
+	"github.com/cucumber/godog"
+)
+
+// Suite returns the ChatOS suite over the given feature files.
+func Suite(features steps.Suite) steps.Suite {
+	features.Protocol = "chatos"
+	features.Init = initScenario
+	return features
+}
+
+// actor is one role of a scenario ("alice") and its connections.
+type actor struct {
+	role, nick string
+	main       *client.Client
+	bridge     *client.Client // the private connection, once opened
+	attempted  string         // the nickname of the last login attempt
+	public     string         // text of the last public message sent
+	private    string         // text of the last private message sent
+	privateTo  string         // its recipient's nickname
+	privates   []sent         // every private message sent, in order
+	ids        []int64        // connect ids received, in order
+	sentRaw    []byte         // bytes last sent on the private connection
+	departed   bool           // the actor closed its connections
+}
+
+// sent is one private message an actor sent.
+type sent struct{ to, text string }
+
+// world is the state of one ChatOS scenario.
+type world struct {
+	*steps.Scenario
+	actors      map[string]*actor
+	crowd       []*client.Client // the many clients of COP-R-5
+	flood       []string         // texts of a flood, in order
+	lastRawFrom string           // who last sent raw bytes on a private connection
+	crowdErr    error            // failures of the crowd logins (COP-R-5)
+	closeWait   time.Duration    // how long "is disconnected" waits, when longer than the timeout
+	floodDone   chan error       // the flood writer's result
+	floodAck    chan struct{}    // one token per flood message the reader took
+}
+
+func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
+	w := &world{Scenario: s, actors: map[string]*actor{}}
+	s.OnCleanup(w.closeAll)
+	registerLogin(sc, w)
+	registerMessages(sc, w)
+	registerPrivate(sc, w)
+	registerRobustness(sc, w)
+	registerObservations(sc, w)
+}
+
+// who returns the actor playing role, creating it on first mention.
+func (w *world) who(role string) *actor {
+	a, ok := w.actors[role]
+	if !ok {
+		a = &actor{role: role, nick: w.Nick(role)}
+		w.actors[role] = a
+	}
+	return a
+}
+
+func (w *world) options() client.Options {
+	return client.Options{Timeout: w.Env.Timeout}
+}
+
+// dial opens a new connection for an actor, labelled name in the transcript.
+func (w *world) dial(name string) (*client.Client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), w.Env.Timeout)
+	defer cancel()
+	c, err := client.Dial(ctx, w.Env.Addr(), name, w.Log, w.options())
+	if err != nil {
+		return nil, steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name)
+	}
+	return c, nil
+}
+
+// connect gives the actor a main connection, if it has none.
+func (w *world) connect(a *actor) error {
+	if a.main != nil {
+		return nil
+	}
+	c, err := w.dial(a.role)
+	if err != nil {
+		return err
+	}
+	a.main = c
+	return nil
+}
+
+func (w *world) closeAll() {
+	for _, a := range w.actors {
+		for _, c := range []*client.Client{a.main, a.bridge} {
+			if c != nil {
+				_ = c.Close()
+			}
+		}
+	}
+	for _, c := range w.crowd {
+		_ = c.Close()
+	}
+}
+
+// expect waits on c for a packet matching m, turning a miss into a CheckError.
+func (w *world) expect(c *client.Client, m client.Matcher, wait time.Duration) (wire.Packet, error) {
+	p, err := c.Expect(m, wait)
+	if err != nil {
+		return nil, checkFrom(err)
+	}
+	return p, nil
+}
+
+// checkFrom turns the client's wait errors into report failures.
+func checkFrom(err error) error {
+	if ee, ok := err.(*client.ExpectError); ok {
+		got := "nothing"
+		if len(ee.Got) > 0 {
+			got = fmt.Sprint(ee.Got)
+		}
+		return &steps.CheckError{
+			Msg:      fmt.Sprintf("%s did not receive what it should (%v)", ee.Conn, ee.Reason),
+			Expected: ee.Want, Actual: got, TimedOut: ee.Reason == client.ErrNoMatch, Wait: ee.Wait,
+		}
+	}
+	return err
+}
+
+// is builds a matcher for one packet value exactly.
+func is(p wire.Packet) client.Matcher {
+	return client.Matcher{Want: []string{p.String()}, Match: func(got wire.Packet) bool { return got == p }}
+}
+
+// anyOf builds a matcher accepting any of the given packets.
+func anyOf(ps ...wire.Packet) client.Matcher {
+	m := client.Matcher{}
+	for _, p := range ps {
+		m.Want = append(m.Want, p.String())
+	}
+	m.Match = func(got wire.Packet) bool {
+		for _, p := range ps {
+			if got == p {
+				return true
+			}
+		}
+		return false
+	}
+	return m
+}
+
+// needMain fails clearly when a step uses an actor that never connected.
+func needMain(a *actor) error {
+	if a.main == nil {
+		return fmt.Errorf("chatspec defect: %s has no connection in this scenario", a.role)
+	}
+	return nil
+}
