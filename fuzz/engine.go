@@ -104,10 +104,7 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 		return Summary{}, fmt.Errorf("%w: %s: %s", ErrTargetUnhealthy, v.Title, v.Detail)
 	}
 	e.start = time.Now()
-	runCtx, cancel := context.WithCancel(ctx)
-	if e.cfg.Duration > 0 {
-		runCtx, cancel = context.WithTimeout(ctx, e.cfg.Duration)
-	}
+	runCtx, cancel := e.runContext(ctx)
 	e.mu.Lock()
 	e.cancel = cancel
 	e.mu.Unlock()
@@ -121,6 +118,14 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 		e.check(ctx, nil) // the last cases have not been probed yet
 	}
 	return e.summary(), nil
+}
+
+// runContext ends when ctx does, or after Duration.
+func (e *Engine) runContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if e.cfg.Duration > 0 {
+		return context.WithTimeout(ctx, e.cfg.Duration)
+	}
+	return context.WithCancel(ctx)
 }
 
 func (e *Engine) summary() Summary {

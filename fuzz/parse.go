@@ -36,6 +36,9 @@ func ParseFinding(data []byte) (Finding, error) {
 	if !p.done {
 		return Finding{}, fmt.Errorf("%w: missing final \"end\" line (file cut short?)", ErrBadFindingFile)
 	}
+	if p.f.Kind == "" {
+		return Finding{}, fmt.Errorf("%w: missing \"kind:\" line", ErrBadFindingFile)
+	}
 	return p.f, nil
 }
 

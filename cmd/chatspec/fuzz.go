@@ -188,23 +188,29 @@ func saveFinding(dir string, f fuzz.Finding, stderr io.Writer) string {
 	return path
 }
 
-// printFuzzSummary prints the final table: one row per finding, then totals.
+// printFuzzSummary prints the final tables: the run's totals, then one row
+// per finding.
 func printFuzzSummary(w io.Writer, protocol string, s fuzz.Summary, files map[string]string) {
-	fmt.Fprintf(w, "\n%s: %d cases in %s (%.0f cases/s), %d probes, %d restarts, %d finding(s)\n",
-		protocol, s.Cases, s.Elapsed.Round(time.Millisecond), s.CasesPerSecond(), s.Probes, s.Restarts, len(s.Findings))
+	fmt.Fprintln(w)
+	t := tablewriter.NewTable(w)
+	t.Header("Protocol", "Cases", "Cases/s", "Elapsed", "Probes", "Restarts", "Findings")
+	_ = t.Append(protocol, fmt.Sprint(s.Cases), fmt.Sprintf("%.0f", s.CasesPerSecond()),
+		s.Elapsed.Round(time.Millisecond).String(), fmt.Sprint(s.Probes), fmt.Sprint(s.Restarts), fmt.Sprint(len(s.Findings)))
+	_ = t.Render()
 	if s.Stopped != "" {
 		fmt.Fprintf(w, "stopped early: %s\n", s.Stopped)
 	}
 	if len(s.Findings) == 0 {
+		fmt.Fprintln(w, "no findings")
 		return
 	}
-	t := tablewriter.NewTable(w)
-	t.Header("Kind", "Title", "Case", "Bytes", "Seen", "File")
+	ft := tablewriter.NewTable(w)
+	ft.Header("Kind", "Title", "Case", "Bytes", "Seen", "File")
 	for _, f := range s.Findings {
-		_ = t.Append(string(f.Kind), f.Title, fmt.Sprint(f.CaseIndex), fmt.Sprint(f.Case.Size()),
+		_ = ft.Append(string(f.Kind), f.Title, fmt.Sprint(f.CaseIndex), fmt.Sprint(f.Case.Size()),
 			fmt.Sprint(s.Seen[f.Title]), files[f.Title])
 	}
-	_ = t.Render()
+	_ = ft.Render()
 }
 
 // runMinimise shrinks one finding and writes it next to the original.

@@ -23,7 +23,7 @@ import (
 const fuzzCLIServeEnv = "CHATSPEC_FUZZ_CLI_TEST_SERVE"
 
 func init() {
-	if os.Getenv(fuzzCLIServeEnv) == "" || len(os.Args) < 7 || os.Args[1] != "serve" {
+	if os.Getenv(fuzzCLIServeEnv) == "" || len(os.Args) < 7 || os.Args[1] != "serve" || os.Args[2] != "chatos" {
 		return
 	}
 	// args: serve chatos --addr A --faults F
@@ -78,7 +78,9 @@ func TestFuzzReferenceCleanWithReport(t *testing.T) {
 	code, stdout, stderr := runCLI(fuzzMain, "chatos", "--cases", "150", "--seed", "9",
 		"--report", dir, "--findings", filepath.Join(dir, "f"))
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "150 cases")
+	assert.Contains(t, stdout, "PROTOCOL", "the summary table")
+	assert.Contains(t, stdout, "150")
+	assert.Contains(t, stdout, "no findings")
 	data, err := os.ReadFile(filepath.Join(dir, "findings.json"))
 	require.NoError(t, err)
 	var rep struct {

@@ -240,6 +240,9 @@ func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error)
 		return nil, fmt.Errorf("find chatspec's own binary: %w", err)
 	}
 	cmd := fmt.Sprintf("exec %s serve %s --addr {addr} --faults %s", shellQuote(self), s.protocol, shellQuote(s.faults))
+	if s.protocol == fuzzpatchat.Name {
+		cmd += fmt.Sprintf(" --hash-cost %d", bcrypt.MinCost) // fast probes: each registers two users
+	}
 	return target.Exec(ctx, cmd, target.ExecOptions{})
 }
 

@@ -67,10 +67,12 @@ Feature: 3.5 Private connection with another client
     Then alice's new connection is not bridged
 
   @COP-3.5-9 @must
-  Scenario: A third connection on an id in use is not bridged
+  Scenario: More connections on an id in use are not bridged
     Given alice and bob have a private connection
     When mallory opens a new connection presenting alice's connect id
+    And eve opens a new connection presenting alice's connect id
     Then mallory's new connection is not bridged
+    And eve's new connection is not bridged
     And bytes mallory sends on it reach neither alice nor bob
 
   @COP-3.5-10 @should

@@ -26,7 +26,12 @@ func BenchmarkFuzzChatos(b *testing.B) {
 	b.StopTimer()
 	require.NoError(b, err)
 	require.Empty(b, sum.Findings)
+	conns := 2 * sum.Probes // each probe logs in two clients
+	for i := range b.N {
+		conns += int64(len(fuzz.GenerateCase(New(), 1, i).Conns))
+	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+	b.ReportMetric(float64(conns)/b.Elapsed().Seconds(), "conns/s")
 }
 
 // BenchmarkLoopbackConnectSendClose is the physical limit on this machine: a

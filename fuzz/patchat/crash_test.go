@@ -32,7 +32,7 @@ func TestCrashFaultFoundReplayedMinimised(t *testing.T) {
 	assert.Equal(t, fuzz.KindExit, v.Kind)
 	require.NoError(t, o.Restart(context.Background()))
 
-	small, rep, err := fuzz.MinimiseFinding(context.Background(), o, back, 300)
+	small, rep, err := fuzz.MinimiseFinding(context.Background(), o, back, 100)
 	require.NoError(t, err)
 	t.Logf("minimised %d -> %d bytes, %d conns, in %d tests:\n%.2500s", rep.BeforeBytes, rep.AfterBytes,
 		rep.AfterConns, rep.Tests, fuzz.FormatFinding(small))

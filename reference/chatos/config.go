@@ -29,7 +29,7 @@ const (
 	DefaultIdleTimeout  = 300 * time.Second
 	DefaultWriteTimeout = 10 * time.Second
 	DefaultMaxConns     = 1000
-	DefaultQueueLen     = 256
+	DefaultQueueLen     = 1024
 	DefaultMaxMessage   = 512
 )
 

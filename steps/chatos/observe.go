@@ -73,7 +73,12 @@ func (w *world) clients() []*client.Client {
 			}
 		}
 	}
-	return append(cs, w.crowd...)
+	for _, c := range w.crowd {
+		if c != nil {
+			cs = append(cs, c)
+		}
+	}
+	return cs
 }
 
 func (w *world) allFramesStrict() error {

@@ -226,8 +226,31 @@ func (w *world) crowdLogsIn(n int) error {
 		}()
 	}
 	wg.Wait()
-	w.crowdErr = errors.Join(errs...)
+	w.crowdErr = summarise(errs, "logins")
 	return nil
+}
+
+// summarise joins the first few errors of many and counts the rest, so one
+// broken server does not print the same failure two hundred times.
+func summarise(errs []error, what string) error {
+	var keep []error
+	failed := 0
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		failed++
+		if len(keep) < 3 {
+			keep = append(keep, err)
+		}
+	}
+	if failed == 0 {
+		return nil
+	}
+	if failed > len(keep) {
+		keep = append(keep, fmt.Errorf("... %d of %d %s failed in all", failed, len(errs), what))
+	}
+	return errors.Join(keep...)
 }
 
 // indexLetters spells i in letters, so crowd nicknames hold no digits.
@@ -261,7 +284,7 @@ func (w *world) crowdBroadcast() error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return summarise(errs, "deliveries")
 }
 
 func (w *world) idleIsShort() error {

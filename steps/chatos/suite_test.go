@@ -25,7 +25,11 @@ import (
 // configured by cfg.
 func runAgainst(t *testing.T, cfg refchatos.Config, tags string) *results.Run {
 	t.Helper()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	var logOut io.Writer = io.Discard
+	if os.Getenv("CHATSPEC_SERVER_LOG") != "" {
+		logOut = os.Stderr
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(logOut, nil))
 	tg, err := target.InProcess(context.Background(), func(ctx context.Context, ln net.Listener) error {
 		return refchatos.Serve(ctx, ln, cfg)
 	})
@@ -47,4 +51,16 @@ func TestReferenceIsCertified(t *testing.T) {
 	}
 	require.True(t, run.Certified())
 	_ = os.Stdout
+}
+
+func TestFloodOnly(t *testing.T) {
+	if os.Getenv("CHATSPEC_SERVER_LOG") == "" {
+		t.Skip("debug helper")
+	}
+	for range 5 {
+		run := runAgainst(t, refchatos.DefaultConfig(), "@COP-R-4")
+		if !run.Certified() {
+			t.Fatal(run.Results)
+		}
+	}
 }

@@ -109,7 +109,9 @@ func (w *world) closeAll() {
 		}
 	}
 	for _, c := range w.crowd {
-		_ = c.Close()
+		if c != nil {
+			_ = c.Close()
+		}
 	}
 }
 

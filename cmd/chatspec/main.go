@@ -1,0 +1,52 @@
+// Command chatspec certifies ChatOS and Pat Chat servers: it runs the
+// Gherkin conformance suites against a server (or its own reference server),
+// prints a table of every requirement with a verdict, writes CI reports, and
+// fuzzes servers with malformed input.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `chatspec: conformance and fuzz testing for ChatOS and Pat Chat servers
+
+Usage:
+  chatspec run [chatos|patchat] [flags]   run the conformance suite (both protocols when none is named)
+  chatspec serve chatos|patchat [flags]   run a bundled reference server in the foreground
+  chatspec fuzz chatos|patchat [flags]    throw malformed input at a server
+  chatspec replay FINDING                 replay one saved fuzz finding
+  chatspec dialect check FILE...          validate Pat Chat dialect files
+
+Run 'chatspec COMMAND -h' for a command's flags.
+Exit status: 0 certified (or nothing found), 1 not certified (or findings), 2 usage error or unreachable target.
+`
+
+func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// dispatch runs one command and returns the process exit status.
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return runMain(rest, stdout, stderr)
+	case "serve":
+		return serveMain(rest, stdout, stderr)
+	case "fuzz":
+		return fuzzMain(rest, stdout, stderr)
+	case "replay":
+		return replayMain(rest, stdout, stderr)
+	case "dialect":
+		return dialectMain(rest, stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "chatspec: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chatspec/chatspec/catalog"
+	"github.com/chatspec/chatspec/profile"
+	"github.com/chatspec/chatspec/reports"
+	"github.com/chatspec/chatspec/results"
+	"github.com/chatspec/chatspec/steps"
+	"github.com/chatspec/chatspec/target"
+	"github.com/mattn/go-isatty"
+)
+
+// runOptions are the flags of `chatspec run`.
+type runOptions struct {
+	protocols    []string
+	target, exec string
+	profile      profile.Profile
+	tags         string
+	timeout      time.Duration
+	quiet        time.Duration
+	startTimeout time.Duration
+	concurrency  int
+	strict, long bool
+	report       string
+	featuresDir  string
+	dialect      string
+	expect       string
+	writeExpect  string
+	faults       string
+	progress     bool
+	color        string
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
+	o := &runOptions{}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if _, ok := protocols[args[0]]; !ok {
+			return nil, usagef("unknown protocol %q (want chatos or patchat)", args[0])
+		}
+		o.protocols, args = []string{args[0]}, args[1:]
+	}
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: chatspec run [chatos|patchat] [flags]")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.target, "target", "", "host:port of a running server to certify")
+	fs.StringVar(&o.exec, "exec", "", "command that starts the server; {port}, {addr} and {dir} are filled in (e.g. './myserver --port {port}')")
+	profilePath := fs.String("profile", "", "YAML file of the server's legitimate choices (max-nick, idle-timeout, answer-order, capacity, long-wait)")
+	tags := fs.String("tags", "", `select scenarios by tag: "@COP-3.5-6", "@must and not @long", "@a or @b"`)
+	section := fs.String("section", "", "select sections of the document, e.g. 3.5 or 3.5,4 or R")
+	fs.DurationVar(&o.timeout, "timeout", 2*time.Second, "longest wait for a reply the server owes")
+	fs.DurationVar(&o.quiet, "quiet", 250*time.Millisecond, `how long a "nothing arrives" check listens`)
+	fs.DurationVar(&o.startTimeout, "start-timeout", 10*time.Second, "with --exec: how long the server may take to accept connections")
+	fs.IntVar(&o.concurrency, "concurrency", 8, "scenarios run at once")
+	fs.BoolVar(&o.strict, "strict", false, "SHOULD failures fail the run too")
+	fs.BoolVar(&o.long, "long", false, "run checks that wait longer than the profile's long-wait (the idle timeout)")
+	fs.StringVar(&o.report, "report", "", "write results.json, junit.xml and summary.md to this folder")
+	fs.StringVar(&o.featuresDir, "features", "", "run the .feature files of this folder instead of the embedded ones")
+	fs.StringVar(&o.dialect, "dialect", "", "Pat Chat dialect file (default: the reference server's dialect)")
+	fs.StringVar(&o.expect, "expect", "", "expectations file: known failures listed there do not fail the run")
+	fs.StringVar(&o.writeExpect, "write-expect", "", "write this run's failures as an expectations file")
+	fs.StringVar(&o.faults, "faults", "", "embedded reference only: turn on fault switches (to see chatspec fail)")
+	fs.BoolVar(&o.progress, "progress", false, "print a line per finished scenario on stderr")
+	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q (the protocol comes first: chatspec run chatos ...)", fs.Arg(0))
+	}
+	return o, o.finish(*profilePath, *tags, *section)
+}
+
+// finish validates the flags against each other.
+func (o *runOptions) finish(profilePath, tags, section string) error {
+	if len(o.protocols) == 0 {
+		for _, name := range protocolOrder {
+			if _, ok := protocols[name]; ok {
+				o.protocols = append(o.protocols, name)
+			}
+		}
+	}
+	switch {
+	case o.target != "" && o.exec != "":
+		return usagef("--target and --exec exclude each other")
+	case (o.target != "" || o.exec != "" || o.featuresDir != "" || o.dialect != "") && len(o.protocols) > 1:
+		return usagef("name the protocol (chatspec run chatos|patchat) with --target, --exec, --features or --dialect")
+	case o.faults != "" && (o.target != "" || o.exec != ""):
+		return usagef("--faults switches bugs on in the embedded reference server; it cannot apply to --target or --exec")
+	case o.timeout <= 0 || o.quiet <= 0 || o.concurrency < 1:
+		return usagef("--timeout and --quiet must be positive and --concurrency at least 1")
+	case o.color != "auto" && o.color != "always" && o.color != "never":
+		return usagef("--color must be auto, always or never")
+	}
+	o.profile = profile.Default()
+	if profilePath != "" {
+		p, err := profile.Load(profilePath)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		o.profile = p
+	}
+	t, err := steps.TranslateTags(tags)
+	if err != nil {
+		return usagef("--tags: %v", err)
+	}
+	s, err := steps.SectionTags(section)
+	if err != nil {
+		return usagef("--section: %v", err)
+	}
+	o.tags = steps.And(t, s)
+	return nil
+}
+
+// runMain is `chatspec run`.
+func runMain(args []string, stdout, stderr io.Writer) int {
+	o, err := parseRun(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return results.ExitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
+		return results.ExitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var runs []*results.Run
+	for _, name := range o.protocols {
+		run, err := runOne(ctx, protocols[name], o, stderr)
+		if errors.Is(err, steps.ErrBadScenario) {
+			fmt.Fprintf(stderr, "chatspec run %s: %v\n", name, err) // ERROR rows; the run is not certified
+			err = nil
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "chatspec run %s: %v\n", name, err)
+			return results.ExitUsage
+		}
+		runs = append(runs, run)
+	}
+	return finishRuns(runs, o, stdout, stderr)
+}
+
+// runOne starts or reaches the target and runs one protocol's suite.
+func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*results.Run, error) {
+	tg, err := openTarget(ctx, p, o)
+	if err != nil {
+		return nil, err
+	}
+	defer tg.Close()
+	actx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	if err := tg.Alive(actx); err != nil {
+		return nil, fmt.Errorf("the server at %s cannot be reached: %w", tg.Addr(), err)
+	}
+	env := &steps.Env{Target: tg, Profile: o.profile, Timeout: o.timeout, Quiet: o.quiet, Long: o.long}
+	if err := p.prepare(env, o); err != nil {
+		return nil, err
+	}
+	opt := steps.Options{Tags: o.tags, Concurrency: o.concurrency, Strict: o.strict}
+	if o.progress {
+		opt.Progress = stderr
+	} else if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		fmt.Fprintf(stderr, "chatspec: running the %s suite against %s ...\n", p.name, tg.Addr())
+	}
+	suite := p.suite(steps.Suite{Features: featuresFrom(p, o.featuresDir)})
+	run, err := steps.Run(ctx, suite, env, opt)
+	if err != nil && !errors.Is(err, steps.ErrBadScenario) {
+		return nil, err
+	}
+	if run != nil && o.tags == "" && o.featuresDir == "" {
+		results.AddUncovered(run, catalog.ForProtocol(p.name))
+	}
+	return run, err
+}
+
+// openTarget builds the target the flags describe.
+func openTarget(ctx context.Context, p protocol, o *runOptions) (target.Target, error) {
+	switch {
+	case o.target != "":
+		return target.Remote(o.target)
+	case o.exec != "":
+		return target.Exec(ctx, o.exec, target.ExecOptions{StartTimeout: o.startTimeout})
+	}
+	dir, err := os.MkdirTemp("", "chatspec-ref-")
+	if err != nil {
+		return nil, err
+	}
+	serve, err := p.reference(o.faults, dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, usagef("--faults: %v", err)
+	}
+	tg, err := target.InProcess(ctx, serve)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return &cleanupTarget{Target: tg, dir: dir}, nil
+}
+
+// cleanupTarget removes the reference server's temporary folder at Close.
+type cleanupTarget struct {
+	target.Target
+	dir string
+}
+
+func (c *cleanupTarget) Close() error {
+	err := c.Target.Close()
+	os.RemoveAll(c.dir)
+	return err
+}
+
+// finishRuns applies expectations, prints the table, writes the reports and
+// returns the exit status.
+func finishRuns(runs []*results.Run, o *runOptions, stdout, stderr io.Writer) int {
+	if o.expect != "" {
+		if err := applyExpectations(runs, o.expect); err != nil {
+			fmt.Fprintf(stderr, "chatspec run: %v\n", err)
+			return results.ExitUsage
+		}
+	}
+	color := o.color == "always"
+	if f, ok := stdout.(*os.File); ok && o.color == "auto" {
+		color = isatty.IsTerminal(f.Fd())
+	}
+	if err := reports.Console(stdout, runs, reports.ConsoleOptions{Color: color}); err != nil {
+		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
+	}
+	if err := writeReports(runs, o); err != nil {
+		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
+		return results.ExitUsage
+	}
+	return results.Runs(runs).ExitCode()
+}
+
+func applyExpectations(runs []*results.Run, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	e, err := results.ReadExpectations(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for _, r := range runs {
+		r.ApplyExpectations(e)
+	}
+	return nil
+}
+
+// writeReports writes the --report folder and the --write-expect file.
+func writeReports(runs []*results.Run, o *runOptions) error {
+	if o.writeExpect != "" {
+		if err := writeFile(o.writeExpect, func(w io.Writer) error {
+			_, err := results.ExpectationsFrom(runs...).WriteTo(w)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if o.report == "" {
+		return nil
+	}
+	if err := os.MkdirAll(o.report, 0o755); err != nil {
+		return err
+	}
+	for name, render := range map[string]func(io.Writer, []*results.Run) error{
+		"results.json": reports.JSON, "junit.xml": reports.JUnit, "summary.md": reports.Markdown,
+	} {
+		if err := writeFile(filepath.Join(o.report, name), func(w io.Writer) error { return render(w, runs) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}

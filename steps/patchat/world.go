@@ -1,0 +1,298 @@
+// Package patchat holds the step definitions of the Pat Chat suite. The
+// steps drive the server only through the actions of a dialect
+// (wire/patchat): no wording of any server appears here, so the same
+// features certify the reference server, its menu variant and a student
+// server described by its own dialect file. world.go holds the per-scenario
+// state and the helpers every area shares; each other file covers one area.
+package patchat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chatspec/chatspec/dialects"
+	"github.com/chatspec/chatspec/steps"
+	wire "github.com/chatspec/chatspec/wire/patchat"
+	"github.com/cucumber/godog"
+)
+
+// Protocol is the name of this suite in results and reports.
+const Protocol = "patchat"
+
+// MainRoom is the room the document puts every user in at login (6.1).
+const MainRoom = "Main Room"
+
+// ErrNoDialect means the run gave no usable dialect in Env.Extra.
+var ErrNoDialect = errors.New("chatspec defect: the Pat Chat suite needs a *patchat.Dialect in Env.Extra")
+
+// Suite returns the Pat Chat suite over the given feature files. The run's
+// Env.Extra must hold the *wire/patchat.Dialect to drive the server with;
+// when it is nil the reference dialect is used.
+func Suite(features steps.Suite) steps.Suite {
+	features.Protocol = Protocol
+	features.Init = initScenario
+	return features
+}
+
+// actor is one role of a scenario ("alice"): its account and its main
+// connection, plus the outcome of the last action it attempted.
+type actor struct {
+	role, user, password string
+	sess                 *wire.Session
+	conn                 *logConn
+	login                wire.Result // the accepted login
+	last                 attempt
+}
+
+// attempt is an action whose verdict a later step gives ("is refused").
+type attempt struct {
+	action string
+	res    wire.Result
+	err    error
+}
+
+// world is the state of one Pat Chat scenario.
+type world struct {
+	*steps.Scenario
+	d      *wire.Dialect
+	dErr   error
+	actors map[string]*actor
+	rooms  map[string]string // feature label -> room name on the server
+	texts  map[string]string // feature label -> unique message text
+
+	mu    sync.Mutex // guards conns (the crowd dials from several goroutines)
+	conns []*logConn
+	sess  []*wire.Session
+
+	crowd []*member // PAT-3-5, PAT-3-6
+}
+
+func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
+	w := &world{Scenario: s, actors: map[string]*actor{}, rooms: map[string]string{MainRoom: MainRoom},
+		texts: map[string]string{}}
+	w.d, w.dErr = dialectOf(s.Env)
+	s.OnCleanup(w.closeAll)
+	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+		return ctx, w.dErr
+	})
+	registerLogin(sc, w)
+	registerRooms(sc, w)
+	registerMessages(sc, w)
+	registerCapacity(sc, w)
+	registerServer(sc, w)
+	registerRobustness(sc, w)
+}
+
+var (
+	defaultOnce    sync.Once
+	defaultDialect *wire.Dialect
+	defaultErr     error
+)
+
+// dialectOf returns the run's dialect: Env.Extra, or the bundled reference
+// dialect when Extra is nil.
+func dialectOf(env *steps.Env) (*wire.Dialect, error) {
+	switch d := env.Extra.(type) {
+	case *wire.Dialect:
+		if d != nil {
+			return d, nil
+		}
+	case nil:
+	default:
+		return nil, fmt.Errorf("%w (got %T)", ErrNoDialect, env.Extra)
+	}
+	defaultOnce.Do(func() {
+		defaultDialect, defaultErr = wire.Parse(dialects.Default(), dialects.DefaultName+".yaml")
+	})
+	if defaultErr != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoDialect, defaultErr)
+	}
+	return defaultDialect, nil
+}
+
+// who returns the actor playing role, creating it on first mention.
+func (w *world) who(role string) *actor {
+	a, ok := w.actors[role]
+	if !ok {
+		a = &actor{role: role, user: w.Nick(role), password: "pw" + strings.ReplaceAll(w.Token(role), "-", "")}
+		w.actors[role] = a
+	}
+	return a
+}
+
+// room returns the server-side name of a room label: "Main Room" stays as
+// it is, any other label gets the scenario's unique suffix.
+func (w *world) room(label string) string {
+	label = strings.TrimPrefix(label, "the ")
+	if name, ok := w.rooms[label]; ok {
+		return name
+	}
+	name := w.Nick(label)
+	w.rooms[label] = name
+	return name
+}
+
+// text returns the unique message text of a feature label ("hello").
+func (w *world) text(label string) string {
+	if t, ok := w.texts[label]; ok {
+		return t
+	}
+	t := w.Token(label)
+	w.texts[label] = t
+	return t
+}
+
+// timeout is how long one expectation may wait: the run's timeout, or the
+// dialect's when that is longer (a dialect knows its server is slow).
+func (w *world) timeout() time.Duration {
+	return max(w.Env.Timeout, w.d.Timeout)
+}
+
+// dial opens a logged connection named name and starts a dialect session on
+// it, without reading the greeting.
+func (w *world) dial(name string) (*wire.Session, *logConn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), w.timeout())
+	defer cancel()
+	var d net.Dialer
+	nc, err := d.DialContext(ctx, "tcp", w.Env.Addr())
+	if err != nil {
+		w.Log.Notef(name, "could not connect: %v", err)
+		return nil, nil, steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name)
+	}
+	c := newLogConn(nc, name, w.Log)
+	s := wire.NewSession(c, w.d, wire.Options{Timeout: w.timeout()})
+	w.mu.Lock()
+	w.conns = append(w.conns, c)
+	w.sess = append(w.sess, s)
+	w.mu.Unlock()
+	return s, c, nil
+}
+
+// open dials and reads the greeting, which the server must not refuse.
+func (w *world) open(name string) (*wire.Session, *logConn, error) {
+	s, c, err := w.dial(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := w.accepted(name, s, wire.ActionGreeting, nil); err != nil {
+		return nil, nil, err
+	}
+	return s, c, nil
+}
+
+// connect gives the actor a main connection past the greeting, if it has none.
+func (w *world) connect(a *actor) error {
+	if a.sess != nil {
+		return nil
+	}
+	s, c, err := w.open(a.role)
+	if err != nil {
+		return err
+	}
+	a.sess, a.conn = s, c
+	return nil
+}
+
+func (w *world) closeAll() {
+	w.mu.Lock()
+	sess := w.sess
+	w.sess = nil
+	w.mu.Unlock()
+	for _, s := range sess {
+		_ = s.Close()
+	}
+}
+
+// do runs one action under a deadline that covers each of its expects.
+func (w *world) do(s *wire.Session, action string, vars wire.Vars) (wire.Result, error) {
+	n := 1
+	if a, ok := w.d.Actions[action]; ok {
+		n = max(countExpects(a.Steps), 1)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(n)*w.timeout())
+	defer cancel()
+	return s.Do(ctx, action, vars)
+}
+
+func countExpects(st []wire.Step) int {
+	n := 0
+	for _, s := range st {
+		if s.Expect != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// accepted runs an action the server must accept: a refusal or a missing
+// reply is a failure naming who did what.
+func (w *world) accepted(who string, s *wire.Session, action string, vars wire.Vars) (wire.Result, error) {
+	res, err := w.do(s, action, vars)
+	if err != nil {
+		return res, checkFrom(who, action, err)
+	}
+	if res.Refused {
+		return res, steps.Failf([]string{"the server accepts " + describe(action, vars)}, res.Text,
+			"%s: the server refused %s", who, describe(action, vars))
+	}
+	return res, nil
+}
+
+// describe names an action and its inputs for a failure message.
+func describe(action string, vars wire.Vars) string {
+	var parts []string
+	for _, k := range []string{wire.VarUser, wire.VarRoom, wire.VarRooms, wire.VarText} {
+		if v, ok := vars[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%q", k, v))
+		}
+	}
+	if len(parts) == 0 {
+		return action
+	}
+	return action + " (" + strings.Join(parts, ", ") + ")"
+}
+
+// checkFrom turns an engine error into a report failure: the patterns the
+// dialect would have accepted, and the text that arrived instead.
+func checkFrom(who, action string, err error) error {
+	var ee *wire.ExpectError
+	if errors.As(err, &ee) {
+		got := "nothing"
+		if ee.Got != "" {
+			got = fmt.Sprintf("%q", ee.Got)
+		}
+		why := "no reply the dialect recognises"
+		if errors.Is(err, wire.ErrClosed) {
+			why = "the connection closed"
+		}
+		return &steps.CheckError{
+			Msg:      fmt.Sprintf("%s: %s got %s (dialect step actions.%s[%d])", who, action, why, ee.Action, ee.Step),
+			Expected: ee.Patterns, Actual: got, TimedOut: errors.Is(err, wire.ErrTimeout), Wait: ee.Wait,
+		}
+	}
+	return fmt.Errorf("%s: %s: %w", who, action, err)
+}
+
+// needSession fails clearly when a step uses an actor that never connected.
+func needSession(a *actor) error {
+	if a.sess == nil {
+		return fmt.Errorf("chatspec defect: %s has no connection in this scenario", a.role)
+	}
+	return nil
+}
+
+// splitRoles reads "alice", "alice and bob" or "alice, bob and carol".
+func splitRoles(list string) []string {
+	var out []string
+	for _, part := range strings.Split(strings.ReplaceAll(list, " and ", ", "), ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
