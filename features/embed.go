@@ -7,11 +7,14 @@ import (
 	"io/fs"
 )
 
-//go:embed chatos
+//go:embed chatos patchat
 var files embed.FS
 
 // ChatOS returns the ChatOS feature files, rooted at their folder.
 func ChatOS() fs.FS { return sub("chatos") }
+
+// PatChat returns the Pat Chat feature files, rooted at their folder.
+func PatChat() fs.FS { return sub("patchat") }
 
 func sub(dir string) fs.FS {
 	f, err := fs.Sub(files, dir)

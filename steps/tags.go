@@ -44,7 +44,7 @@ func translateTerm(s string) (string, error) {
 	if len(f) == 2 && f[0] == "not" {
 		f = []string{"~" + f[1]}
 	}
-	if len(f) != 1 {
+	if len(f) != 1 || f[0] == "not" || f[0] == "and" || f[0] == "or" {
 		return "", fmt.Errorf("cannot read %q", strings.TrimSpace(s))
 	}
 	t := f[0]

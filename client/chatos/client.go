@@ -128,12 +128,12 @@ func (c *Client) Received() []wire.Packet {
 }
 
 // readOne reads one packet before deadline and files it in the backlog.
-func (c *Client) readOne(deadline time.Time) error {
+func (c *Client) readOne(deadline time.Time) (wire.Packet, error) {
 	c.mu.Lock()
 	err := c.err
 	c.mu.Unlock()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_ = c.conn.SetReadDeadline(deadline)
 	p, raw, err := c.in.Next()
@@ -144,9 +144,9 @@ func (c *Client) readOne(deadline time.Time) error {
 		c.log.Add(c.Name, transcript.Received, raw, p.String())
 		c.backlog = append(c.backlog, p)
 		c.all = append(c.all, p)
-		return nil
+		return p, nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return err
+		return nil, err
 	case errors.Is(err, errCap):
 		c.err = fmt.Errorf("%w (%d bytes)", ErrByteCap, c.opts.ByteCap)
 	case errors.Is(err, io.EOF) || isReset(err):
@@ -154,10 +154,10 @@ func (c *Client) readOne(deadline time.Time) error {
 	default:
 		c.err = fmt.Errorf("%w: %v", ErrBadFrame, err)
 		c.log.Add(c.Name, transcript.Received, c.in.Buffered(), "undecodable: "+err.Error())
-		return c.err
+		return nil, c.err
 	}
 	c.log.Notef(c.Name, "%v", c.err)
-	return c.err
+	return nil, c.err
 }
 
 func isReset(err error) bool {

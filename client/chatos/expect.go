@@ -46,15 +46,20 @@ func (c *Client) Expect(m Matcher, wait time.Duration) (wire.Packet, error) {
 	}
 	start := time.Now()
 	deadline := start.Add(wait)
+	if p, ok := c.claim(m); ok {
+		return p, nil
+	}
 	for {
-		if p, ok := c.claim(m); ok {
-			return p, nil
-		}
-		if err := c.readOne(deadline); err != nil {
+		p, err := c.readOne(deadline)
+		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				err = ErrNoMatch
 			}
 			return nil, &ExpectError{Conn: c.Name, Want: m.Want, Got: c.unclaimed(), Wait: time.Since(start), Reason: err}
+		}
+		if m.Match(p) {
+			c.unfile(p)
+			return p, nil
 		}
 	}
 }
@@ -63,17 +68,24 @@ func (c *Client) Expect(m Matcher, wait time.Duration) (wire.Packet, error) {
 // arrives (or already arrived unclaimed). A close is not a failure here.
 func (c *Client) ExpectNone(m Matcher, wait time.Duration) error {
 	deadline := time.Now().Add(wait)
+	found := func(p wire.Packet) error {
+		return fmt.Errorf("%s: received %s, which must not be delivered (it matches %s)",
+			c.Name, p, strings.Join(m.Want, " or "))
+	}
+	if p, ok := c.claim(m); ok {
+		return found(p)
+	}
 	for {
-		if p, ok := c.claim(m); ok {
-			return fmt.Errorf("%s: received %s, which must not be delivered (it matches %s)",
-				c.Name, p, strings.Join(m.Want, " or "))
-		}
-		err := c.readOne(deadline)
+		p, err := c.readOne(deadline)
 		if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, ErrClosed) {
 			return nil
 		}
 		if err != nil {
 			return err
+		}
+		if m.Match(p) {
+			c.unfile(p)
+			return found(p)
 		}
 	}
 }
@@ -84,7 +96,7 @@ func (c *Client) ExpectClosed(wait time.Duration) error {
 	start := time.Now()
 	deadline := start.Add(wait)
 	for {
-		err := c.readOne(deadline)
+		_, err := c.readOne(deadline)
 		switch {
 		case errors.Is(err, ErrClosed):
 			return nil
@@ -106,6 +118,15 @@ func (c *Client) Closed() bool {
 	return errors.Is(c.err, ErrClosed)
 }
 
+// unfile removes the newest backlog entry, p, which a wait has just claimed.
+func (c *Client) unfile(p wire.Packet) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := len(c.backlog); n > 0 && c.backlog[n-1] == p {
+		c.backlog = c.backlog[:n-1]
+	}
+}
+
 func (c *Client) claim(m Matcher) (wire.Packet, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -118,11 +139,18 @@ func (c *Client) claim(m Matcher) (wire.Packet, bool) {
 	return nil, false
 }
 
+// maxShown bounds how many unclaimed packets a failure lists.
+const maxShown = 12
+
 func (c *Client) unclaimed() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]string, 0, len(c.backlog))
-	for _, p := range c.backlog {
+	out := make([]string, 0, min(len(c.backlog), maxShown+1))
+	for i, p := range c.backlog {
+		if i == maxShown {
+			out = append(out, fmt.Sprintf("... and %d more packets", len(c.backlog)-maxShown))
+			break
+		}
 		out = append(out, p.String())
 	}
 	if b := c.in.Buffered(); len(b) > 0 {

@@ -16,7 +16,7 @@ import (
 func TestSuiteCatchesEveryFault(t *testing.T) {
 	cases := []struct {
 		fault, req string
-		want      results.Outcome
+		want       results.Outcome
 	}{
 		{"duplicate-nick", "COP-2.1-1", results.Fail},
 		{"sender-from-packet", "COP-2.3-1", results.Fail},

@@ -50,7 +50,6 @@ func TestReferenceIsCertified(t *testing.T) {
 		t.Log("\n" + sb.String())
 	}
 	require.True(t, run.Certified())
-	_ = os.Stdout
 }
 
 func TestFloodOnly(t *testing.T) {
@@ -62,5 +61,30 @@ func TestFloodOnly(t *testing.T) {
 		if !run.Certified() {
 			t.Fatal(run.Results)
 		}
+	}
+}
+
+// BenchmarkChatOSSuite times a whole ChatOS run (idle-timeout case skipped)
+// against the in-process reference: the figure behind "under 3 s".
+func BenchmarkChatOSSuite(b *testing.B) {
+	for b.Loop() {
+		cfg := refchatos.DefaultConfig()
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		tg, err := target.InProcess(context.Background(), func(ctx context.Context, ln net.Listener) error {
+			return refchatos.Serve(ctx, ln, cfg)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second, Quiet: 250 * time.Millisecond}
+		run, err := steps.Run(context.Background(), chatos.Suite(steps.Suite{Features: features.ChatOS()}), env,
+			steps.Options{Concurrency: 8})
+		_ = tg.Close()
+		if err != nil || !run.Certified() {
+			var sb strings.Builder
+			_ = reports.Console(&sb, []*results.Run{run}, reports.ConsoleOptions{})
+			b.Fatalf("run failed: %v\n%s", err, sb.String())
+		}
+		b.ReportMetric(float64(len(run.Results)), "scenarios")
 	}
 }

@@ -69,7 +69,9 @@ type world struct {
 	conns []*logConn
 	sess  []*wire.Session
 
-	crowd []*member // PAT-3-5, PAT-3-6
+	crowd    []*member     // PAT-3-5, PAT-3-6
+	extra    *wire.Session // the client beyond the capacity (PAT-3-6)
+	extraErr error         // why it could not connect
 }
 
 func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {

@@ -139,13 +139,19 @@ func (Established) appendFields(b []byte) []byte { return b }
 
 func appendPair(b []byte, x, y string) []byte { return AppendString(AppendString(b, x), y) }
 
-func (p Login) String() string          { return fmt.Sprintf("LOGIN(0) nick=%q", p.Nick) }
-func (p LoginAccepted) String() string  { return fmt.Sprintf("LOGIN_ACCEPTED(1) nick=%q", p.Nick) }
-func (p LoginRefused) String() string   { return fmt.Sprintf("LOGIN_REFUSED(2) nick=%q", p.Nick) }
-func (p UnknownUser) String() string    { return fmt.Sprintf("UNKNOWN_USER(6) name=%q", p.Name) }
-func (p PrivateRequest) String() string { return fmt.Sprintf("PRIVATE_REQUEST(3) from=%q to=%q", p.From, p.To) }
-func (p PrivateAccept) String() string  { return fmt.Sprintf("PRIVATE_ACCEPT(7) from=%q to=%q", p.From, p.To) }
-func (p PrivateRefuse) String() string  { return fmt.Sprintf("PRIVATE_REFUSE(8) from=%q to=%q", p.From, p.To) }
+func (p Login) String() string         { return fmt.Sprintf("LOGIN(0) nick=%q", p.Nick) }
+func (p LoginAccepted) String() string { return fmt.Sprintf("LOGIN_ACCEPTED(1) nick=%q", p.Nick) }
+func (p LoginRefused) String() string  { return fmt.Sprintf("LOGIN_REFUSED(2) nick=%q", p.Nick) }
+func (p UnknownUser) String() string   { return fmt.Sprintf("UNKNOWN_USER(6) name=%q", p.Name) }
+func (p PrivateRequest) String() string {
+	return fmt.Sprintf("PRIVATE_REQUEST(3) from=%q to=%q", p.From, p.To)
+}
+func (p PrivateAccept) String() string {
+	return fmt.Sprintf("PRIVATE_ACCEPT(7) from=%q to=%q", p.From, p.To)
+}
+func (p PrivateRefuse) String() string {
+	return fmt.Sprintf("PRIVATE_REFUSE(8) from=%q to=%q", p.From, p.To)
+}
 func (p PublicMessage) String() string {
 	return fmt.Sprintf("PUBLIC_MESSAGE(4) from=%q text=%q", p.From, p.Text)
 }

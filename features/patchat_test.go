@@ -1,0 +1,5 @@
+package features
+
+import "io/fs"
+
+func patchatSuite() (fs.FS, bool) { return nil, false }

@@ -1,0 +1,197 @@
+package patchat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chatspec/chatspec/steps"
+	wire "github.com/chatspec/chatspec/wire/patchat"
+	"github.com/cucumber/godog"
+)
+
+// crowdParallel bounds how many crowd members connect at the same moment.
+const crowdParallel = 64
+
+// member is one user of a crowd (PAT-3-5, PAT-3-6).
+type member struct {
+	name, user, password string
+	sess                 *wire.Session
+}
+
+// Section 3: capacity.
+func registerCapacity(sc *godog.ScenarioContext, w *world) {
+	sc.Step(`^as many users as the capacity are logged in at once$`, w.crowdLogsIn)
+	sc.Step(`^each of them receives a room message$`, w.crowdReceives)
+	sc.Step(`^one more client connects$`, w.oneMore)
+	sc.Step(`^that client is clearly refused: the connection closes or the server says something, within the timeout$`, w.extraRefused)
+}
+
+// crowdLogsIn connects profile.Capacity users at once, each registering and
+// logging in. A member whose connection the server refuses is retried until
+// the deadline: connections of earlier scenarios may not be released yet.
+// Every member holds its connection, so success means Capacity users at once.
+func (w *world) crowdLogsIn() error {
+	n := w.Env.Profile.Capacity
+	start := time.Now()
+	deadline := start.Add(3 * w.timeout())
+	w.crowd = make([]*member, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, crowdParallel)
+	var wg sync.WaitGroup
+	for i := range n {
+		m := &member{name: fmt.Sprintf("crowd-%03d", i), user: fmt.Sprintf("u%03d_%s", i, w.ID),
+			password: fmt.Sprintf("pw%03d%s", i, w.ID)}
+		w.crowd[i] = m
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = w.admit(m, deadline)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("not all %d users (the capacity) could log in at once: %w", n, err)
+	}
+	w.Notef("%d users logged in at once, in %v", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// admit connects one member, retrying a refused greeting until the deadline,
+// then registers and logs it in.
+func (w *world) admit(m *member, deadline time.Time) error {
+	pause := 5 * time.Millisecond
+	for {
+		s, _, err := w.dial(m.name)
+		if err != nil {
+			return err
+		}
+		res, err := w.do(s, wire.ActionGreeting, nil)
+		if err == nil && !res.Refused {
+			m.sess = s
+			break
+		}
+		_ = s.Close()
+		if time.Now().Add(pause).After(deadline) {
+			if err != nil {
+				return checkFrom(m.name, wire.ActionGreeting, err)
+			}
+			return steps.Failf([]string{"a greeting"}, res.Text, "%s was refused although the server holds fewer users than its capacity", m.name)
+		}
+		<-time.After(pause) // let the server release connections of earlier scenarios
+		pause = min(2*pause, 100*time.Millisecond)
+	}
+	vars := credentials(m.user, m.password)
+	if _, err := w.accepted(m.name, m.sess, wire.ActionRegister, vars); err != nil {
+		return err
+	}
+	_, err := w.accepted(m.name, m.sess, wire.ActionLogin, vars)
+	return err
+}
+
+// crowdReceives has the first member say something in the Main Room, which
+// every other member must receive; then the second speaks to the first.
+func (w *world) crowdReceives() error {
+	if len(w.crowd) < 2 {
+		return w.Skip("the capacity is 1: no one to receive a room message")
+	}
+	if err := w.crowdSays(0, w.crowd[1:]); err != nil {
+		return err
+	}
+	return w.crowdSays(1, w.crowd[:1])
+}
+
+func (w *world) crowdSays(i int, to []*member) error {
+	from := w.crowd[i]
+	text := w.Token("crowd")
+	if _, err := w.accepted(from.name, from.sess, wire.ActionSay, wire.Vars{wire.VarText: text}); err != nil {
+		return err
+	}
+	errs := make([]error, len(to))
+	var wg sync.WaitGroup
+	for j, m := range to {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*w.timeout())
+			defer cancel()
+			_, err := m.sess.WaitMessage(ctx, func(rm wire.RoomMessage) bool { return sameText(rm, text) && rm.From == from.user })
+			if err != nil {
+				errs[j] = fmt.Errorf("%s did not receive %s's message: %w", m.name, from.name, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// oneMore connects a client beyond the capacity.
+func (w *world) oneMore() error {
+	w.extra, _, w.extraErr = w.dial("extra")
+	return nil
+}
+
+// extraRefused judges the client beyond the capacity (PAT-3-6): a refusal,
+// a closed connection or any text within the timeout passes; silence fails.
+// A client the server greets as usual is logged in: if that works, the
+// server serves more than the declared capacity.
+func (w *world) extraRefused() error {
+	s, err := w.extra, w.extraErr
+	if err != nil {
+		var ce *steps.CheckError
+		if errors.As(err, &ce) && isRefusedDial(ce.Actual) {
+			w.Notef("the connection beyond the capacity was refused by TCP")
+			return nil
+		}
+		return err
+	}
+	res, err := w.do(s, wire.ActionGreeting, nil)
+	var ee *wire.ExpectError
+	switch {
+	case err == nil && res.Refused:
+		w.Notef("the client beyond the capacity was told: %q", strings.TrimSpace(res.Text))
+		return nil
+	case errors.Is(err, wire.ErrClosed):
+		w.Notef("the server closed the connection beyond the capacity, after sending %q", s.Unconsumed())
+		return nil
+	case errors.As(err, &ee) && ee.Got != "":
+		w.Notef("the client beyond the capacity was told: %q", ee.Got)
+		return nil
+	case err != nil:
+		return &steps.CheckError{Msg: fmt.Sprintf("the client beyond the capacity (%d) got no answer", w.Env.Profile.Capacity),
+			Expected: []string{"a refusal", "the connection closed", "any text"}, Actual: "silence",
+			TimedOut: true, Wait: w.timeout()}
+	}
+	return w.extraLogsIn(s)
+}
+
+// extraLogsIn tries to log in the client the server greeted beyond its
+// capacity; a refusal then still counts as a clear refusal.
+func (w *world) extraLogsIn(s *wire.Session) error {
+	vars := credentials(w.Nick("extra"), "pw"+w.ID)
+	for _, action := range []string{wire.ActionRegister, wire.ActionLogin} {
+		res, err := w.do(s, action, vars)
+		switch {
+		case errors.Is(err, wire.ErrClosed):
+			w.Notef("greeted, then disconnected at %s", action)
+			return nil
+		case err != nil:
+			return checkFrom("extra", action, err)
+		case res.Refused:
+			w.Notef("greeted, then refused at %s: %q", action, strings.TrimSpace(res.Text))
+			return nil
+		}
+	}
+	return steps.Failf([]string{"a refusal of the client beyond the capacity"}, "it was greeted and logged in",
+		"the server logged in one user more than its declared capacity (%d); declare its real capacity in --profile", w.Env.Profile.Capacity)
+}
+
+// isRefusedDial tells a connection refused at the TCP level from other dial failures.
+func isRefusedDial(msg string) bool {
+	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "connection reset")
+}
