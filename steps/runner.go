@@ -129,7 +129,14 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 	r.suite.Init(sc, s)
+	recorded := false
 	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
+		// godog can call After twice for one scenario (a step that skips,
+		// then the last step): record the first verdict only.
+		if recorded {
+			return ctx, nil
+		}
+		recorded = true
 		s.cleanup()
 		r.record(p, s, err, time.Since(start))
 		return ctx, nil

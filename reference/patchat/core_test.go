@@ -236,3 +236,19 @@ func (c *Core) checkSession(id SessionID, s *session) error {
 	}
 	return nil
 }
+
+func TestRoomsAreCapped(t *testing.T) {
+	c := NewCore(10, Faults{})
+	c.Step(1, Connect{})
+	c.Step(1, Login{User: "grow", PasswordOK: true})
+	var last []Output
+	for i := 0; len(last) == 0 || last[0].Event.Kind != KindTooManyRooms; i++ {
+		if i > MaxRooms+1 {
+			t.Fatalf("created more than %d rooms", MaxRooms)
+		}
+		last = c.Step(1, Create{Room: fmt.Sprintf("room-%d", i)})
+	}
+	if len(c.rooms) != MaxRooms {
+		t.Fatalf("%d rooms, want %d", len(c.rooms), MaxRooms)
+	}
+}

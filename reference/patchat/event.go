@@ -29,6 +29,7 @@ const (
 	KindCreated                       // created Room and became a member; Room is current
 	KindRoomExists                    // create: Room exists
 	KindBadRoomName                   // create: name is not a valid room name
+	KindTooManyRooms                  // create: the server holds MaxRooms rooms already (N)
 	KindJoined                        // joined Room; Room is current
 	KindNoRoom                        // join: no room Room
 	KindLeft                          // left Room
@@ -49,7 +50,7 @@ var kindNames = map[Kind]string{
 	KindUsage: "usage", KindWelcome: "welcome", KindWrongLogin: "wrong-login",
 	KindUserBusy: "user-busy", KindAlreadyIn: "already-in", KindLoginFirst: "login-first",
 	KindUsers: "users", KindRooms: "rooms", KindMyRooms: "my-rooms", KindCreated: "created",
-	KindRoomExists: "room-exists", KindBadRoomName: "bad-room-name", KindJoined: "joined",
+	KindRoomExists: "room-exists", KindBadRoomName: "bad-room-name", KindTooManyRooms: "too-many-rooms", KindJoined: "joined",
 	KindNoRoom: "no-room", KindLeft: "left", KindNotIn: "not-in", KindCurrent: "current",
 	KindSent: "sent", KindNoCurrentRoom: "no-current-room", KindEmpty: "empty",
 	KindMessage: "message", KindBye: "bye", KindLineTooLong: "line-too-long", KindInternal: "internal",

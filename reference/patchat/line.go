@@ -129,6 +129,8 @@ func lineText(ev Event) string {
 		return "MYROOMS " + strings.Join(ev.Items, ",")
 	case KindRoomExists:
 		return "ERR room " + ev.Room + " exists"
+	case KindTooManyRooms:
+		return "ERR too many rooms (limit " + strconv.Itoa(ev.N) + ")"
 	case KindMessage:
 		return "[" + ev.Room + "] " + ev.User + ": " + ev.Text
 	}

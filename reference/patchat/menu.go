@@ -201,6 +201,7 @@ var menuFixed = map[Kind]string{
 	KindLoginFirst:    "Log in first." + menuPrompt,
 	KindRoomExists:    "Exists." + menuPrompt,
 	KindBadRoomName:   "Bad name." + menuPrompt,
+	KindTooManyRooms:  "Too many rooms." + menuPrompt,
 	KindNoRoom:        menuNo,
 	KindNotIn:         menuNo,
 	KindUsage:         menuNo,

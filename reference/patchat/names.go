@@ -11,8 +11,12 @@ const MainRoom = "Main Room"
 
 // Bounds on names and passwords.
 const (
-	MaxUsername  = 32  // bytes; letters, digits, _ and - only
-	MaxRoomName  = 64  // characters (runes), after trimming
+	MaxUsername = 32 // bytes; letters, digits, _ and - only
+	MaxRoomName = 64 // characters (runes), after trimming
+	// MaxRooms bounds the rooms a server holds (rooms are never deleted), so
+	// that a client creating rooms in a loop cannot grow the server or its
+	// room listing without limit (found by chatspec fuzz).
+	MaxRooms     = 1000
 	MaxPassword  = 72  // bytes: bcrypt ignores anything longer, so longer is refused
 	historySize  = 20  // messages kept per room, only under Faults.HistoryOnJoin
 	panicRoomLen = 200 // Faults.PanicOnLongRoomName fires over this many bytes

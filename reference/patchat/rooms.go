@@ -34,6 +34,9 @@ func (c *Core) create(s *session, name string) []Output {
 	if c.rooms[name] != nil {
 		return reply(s.id, Event{Kind: KindRoomExists, Room: name})
 	}
+	if len(c.rooms) >= MaxRooms {
+		return reply(s.id, Event{Kind: KindTooManyRooms, N: MaxRooms})
+	}
 	r := newRoom(name)
 	c.rooms[name] = r
 	c.addMember(s, r)

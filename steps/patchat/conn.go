@@ -32,6 +32,7 @@ type logConn struct {
 	total    int    // bytes received in all
 	carry    []byte // an incomplete UTF-8 sequence at the end of the last read
 	problems []string
+	found    int // problems found, including those not kept
 }
 
 func newLogConn(c net.Conn, name string, log *transcript.Log) *logConn {
@@ -48,12 +49,11 @@ func (c *logConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write records what chatspec sent.
+// Write records what chatspec sends, before sending it, so the transcript
+// never shows a reply ahead of its request.
 func (c *logConn) Write(p []byte) (int, error) {
+	c.log.Add(c.name, transcript.Sent, p, quote(p))
 	n, err := c.Conn.Write(p)
-	if n > 0 {
-		c.log.Add(c.name, transcript.Sent, p[:n], quote(p[:n]))
-	}
 	if err != nil {
 		c.log.Notef(c.name, "write failed after %d of %d bytes: %v", n, len(p), err)
 	}
@@ -97,6 +97,7 @@ func (c *logConn) keep(p []byte) {
 
 // problem records one text problem at a stream offset; the caller holds mu.
 func (c *logConn) problem(at int, format string, args ...any) {
+	c.found++
 	if len(c.problems) < maxProblems {
 		c.problems = append(c.problems, fmt.Sprintf("byte %d: %s", max(at, 0), fmt.Sprintf(format, args...)))
 	}
@@ -106,7 +107,11 @@ func (c *logConn) problem(at int, format string, args ...any) {
 func (c *logConn) Problems() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]string(nil), c.problems...)
+	out := append([]string(nil), c.problems...)
+	if c.found > len(out) {
+		out = append(out, fmt.Sprintf("and %d more", c.found-len(out)))
+	}
+	return out
 }
 
 // Saw reports whether token appears anywhere in what was received, and the

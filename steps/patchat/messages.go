@@ -53,12 +53,12 @@ func (w *world) triesSay(role, label string) error {
 	if err := needSession(a); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), w.Env.Quiet)
+	ctx, cancel := context.WithTimeout(context.Background(), w.quiet())
 	defer cancel()
 	res, err := a.sess.Do(ctx, wire.ActionSay, wire.Vars{wire.VarText: w.text(label)})
 	switch {
 	case err != nil:
-		w.Notef("%s's message got no reply the dialect recognises within %v", role, w.Env.Quiet)
+		w.Notef("%s's message got no reply the dialect recognises within %v", role, w.quiet())
 	case res.Refused:
 		w.Notef("%s's message was refused: %q", role, strings.TrimSpace(res.Text))
 	default:
@@ -154,7 +154,7 @@ func (w *world) notReceives(role, label string) error {
 	if _, err := w.accepted(role, a.sess, wire.ActionListRooms, nil); err != nil {
 		return fmt.Errorf("barrier before the quiet window: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), w.Env.Quiet)
+	ctx, cancel := context.WithTimeout(context.Background(), w.quiet())
 	defer cancel()
 	_, _ = a.sess.WaitMessage(ctx, func(m wire.RoomMessage) bool { return sameText(m, token) })
 	want := []string{fmt.Sprintf("no message with text %q", token)}
@@ -182,7 +182,7 @@ func (w *world) receivesCopies(role, label, from, room1, room2 string) error {
 	if _, err := w.accepted(role, a.sess, wire.ActionListRooms, nil); err != nil {
 		return fmt.Errorf("barrier before counting copies: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), w.Env.Quiet)
+	ctx, cancel := context.WithTimeout(context.Background(), w.quiet())
 	defer cancel()
 	_, _ = a.sess.WaitMessage(ctx, func(m wire.RoomMessage) bool { return sameText(m, token) })
 	var copies []wire.RoomMessage

@@ -36,9 +36,8 @@ func (w *world) isInRooms(role, list string) error {
 		return err
 	}
 	for _, label := range splitRoles(list) {
-		_, known := w.rooms[strings.TrimPrefix(label, "the ")]
 		var err error
-		if known {
+		if w.created[strings.TrimPrefix(label, "the ")] {
 			err = w.joins(role, label)
 		} else {
 			err = w.creates(role, label)
@@ -59,9 +58,17 @@ func (w *world) roomAction(role, action, label string) error {
 	return err
 }
 
-func (w *world) creates(role, label string) error { return w.roomAction(role, wire.ActionCreate, label) }
-func (w *world) joins(role, label string) error   { return w.roomAction(role, wire.ActionJoin, label) }
-func (w *world) leaves(role, label string) error  { return w.roomAction(role, wire.ActionLeave, label) }
+// creates makes a room and remembers that it exists.
+func (w *world) creates(role, label string) error {
+	if err := w.roomAction(role, wire.ActionCreate, label); err != nil {
+		return err
+	}
+	w.created[strings.TrimPrefix(label, "the ")] = true
+	return nil
+}
+
+func (w *world) joins(role, label string) error  { return w.roomAction(role, wire.ActionJoin, label) }
+func (w *world) leaves(role, label string) error { return w.roomAction(role, wire.ActionLeave, label) }
 func (w *world) switches(role, label string) error {
 	return w.roomAction(role, wire.ActionSwitch, label)
 }

@@ -59,11 +59,12 @@ type attempt struct {
 // world is the state of one Pat Chat scenario.
 type world struct {
 	*steps.Scenario
-	d      *wire.Dialect
-	dErr   error
-	actors map[string]*actor
-	rooms  map[string]string // feature label -> room name on the server
-	texts  map[string]string // feature label -> unique message text
+	d       *wire.Dialect
+	dErr    error
+	actors  map[string]*actor
+	rooms   map[string]string // feature label -> room name on the server
+	created map[string]bool   // labels of the rooms that exist on the server
+	texts   map[string]string // feature label -> unique message text
 
 	mu    sync.Mutex // guards conns (the crowd dials from several goroutines)
 	conns []*logConn
@@ -76,7 +77,7 @@ type world struct {
 
 func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
 	w := &world{Scenario: s, actors: map[string]*actor{}, rooms: map[string]string{MainRoom: MainRoom},
-		texts: map[string]string{}}
+		created: map[string]bool{MainRoom: true}, texts: map[string]string{}}
 	w.d, w.dErr = dialectOf(s.Env)
 	s.OnCleanup(w.closeAll)
 	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
@@ -155,6 +156,17 @@ func (w *world) timeout() time.Duration {
 	return max(w.Env.Timeout, w.d.Timeout)
 }
 
+// defaultQuiet is the quiet window when the run sets none.
+const defaultQuiet = 250 * time.Millisecond
+
+// quiet is how long a "receives nothing" check listens after its barrier.
+func (w *world) quiet() time.Duration {
+	if w.Env.Quiet > 0 {
+		return w.Env.Quiet
+	}
+	return defaultQuiet
+}
+
 // dial opens a logged connection named name and starts a dialect session on
 // it, without reading the greeting.
 func (w *world) dial(name string) (*wire.Session, *logConn, error) {
@@ -175,16 +187,35 @@ func (w *world) dial(name string) (*wire.Session, *logConn, error) {
 	return s, c, nil
 }
 
-// open dials and reads the greeting, which the server must not refuse.
+// open dials and reads the greeting. A greeting the server refuses (or a
+// connection it closes at once) is tried again, backing off, for up to three timeouts: the server counts its
+// capacity in connections, and those of a scenario that just ended (a crowd
+// of PAT-3-5) may not be released yet. Success holds one connection, so it
+// never hides a server that cannot serve as many as it should.
 func (w *world) open(name string) (*wire.Session, *logConn, error) {
-	s, c, err := w.dial(name)
-	if err != nil {
-		return nil, nil, err
+	deadline := time.Now().Add(3 * w.timeout())
+	pause := 5 * time.Millisecond
+	for {
+		s, c, err := w.dial(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := w.do(s, wire.ActionGreeting, nil)
+		if err == nil && !res.Refused {
+			return s, c, nil
+		}
+		_ = s.Close()
+		if (err != nil && !errors.Is(err, wire.ErrClosed)) || time.Now().Add(pause).After(deadline) {
+			if err != nil {
+				return nil, nil, checkFrom(name, wire.ActionGreeting, err)
+			}
+			return nil, nil, steps.Failf([]string{"a greeting"}, res.Text,
+				"%s: the server refused the connection (is its capacity below the profile's %d?)", name, w.Env.Profile.Capacity)
+		}
+		w.Log.Notef(name, "refused; trying again in %v", pause)
+		<-time.After(pause)
+		pause = min(2*pause, 100*time.Millisecond)
 	}
-	if _, err := w.accepted(name, s, wire.ActionGreeting, nil); err != nil {
-		return nil, nil, err
-	}
-	return s, c, nil
 }
 
 // connect gives the actor a main connection past the greeting, if it has none.

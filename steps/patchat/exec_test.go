@@ -1,0 +1,75 @@
+package patchat_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	refpat "github.com/chatspec/chatspec/reference/patchat"
+	"github.com/chatspec/chatspec/results"
+	"github.com/chatspec/chatspec/target"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// helperEnv makes the test binary run as the reference server (exec mode).
+const helperEnv = "CHATSPEC_PATCHAT_REFERENCE_HELPER"
+
+// TestHelperReference is not a test: it is the server body that
+// TestExecModeChecks starts with --exec. Arguments after "--": ADDR DIR.
+func TestHelperReference(t *testing.T) {
+	if os.Getenv(helperEnv) != "1" {
+		t.Skip("helper process only")
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	err := refpat.ListenAndServe(ctx, refpat.Config{Addr: args[0], HashCost: bcrypt.MinCost,
+		AddressFile: filepath.Join(args[1], "address.txt"), AccountsFile: filepath.Join(args[1], "accounts.txt")})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// TestExecModeChecks runs the checks that need chatspec to start the server
+// against the reference started as a separate process, the way a user runs
+// `chatspec run patchat --exec './server --addr {addr} --address-file {dir}/address.txt'`.
+func TestExecModeChecks(t *testing.T) {
+	command := fmt.Sprintf("exec '%s' -test.run='^TestHelperReference$' -- {addr} {dir}", os.Args[0])
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tg, err := target.Exec(ctx, command, target.ExecOptions{Env: []string{helperEnv + "=1"}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tg.Close() })
+	d := dialect(t, "reference")
+	want := map[string]results.Outcome{"PAT-4.2-1": results.Info, "PAT-4.4-3": results.Pass,
+		"PAT-3-7": results.Info, "PAT-3-1": results.Untestable}
+	port := tg.Addr()[strings.LastIndexByte(tg.Addr(), ':')+1:]
+	for id, outcome := range want {
+		r := run(t, tg, d, "@"+id, false)
+		require.Len(t, r.Results, 1, id)
+		res := r.Results[0]
+		require.Equal(t, outcome, res.Outcome, "%s: %s %v", id, res.Message, res.Notes)
+		require.True(t, r.Certified(), id)
+		if id == "PAT-4.2-1" {
+			require.Contains(t, strings.Join(res.Notes, "\n"), "names its port "+port)
+		}
+		if id == "PAT-3-1" {
+			require.Contains(t, res.Message, "chatspec gives the server its port")
+		}
+	}
+}
