@@ -2,4 +2,4 @@ package features
 
 import "io/fs"
 
-func patchatSuite() (fs.FS, bool) { return nil, false }
+func patchatSuite() (fs.FS, bool) { return PatChat(), true }

@@ -15,7 +15,9 @@ var tagWord = regexp.MustCompile(`^~?@[A-Za-z0-9_.\-]+$`)
 
 // TranslateTags accepts a tag expression in Cucumber words ("@a and not @b",
 // "@a or @b") or godog's own syntax ("@a && ~@b", "@a,@b") and returns godog's
-// syntax: AND of OR-lists of possibly negated tags. Parentheses are refused.
+// syntax. godog reads an OR of AND-lists (it splits on "," first), which is
+// the usual precedence: "@a or @b and not @c" means @a, or @b without @c.
+// Parentheses cannot be expressed that way and are refused.
 func TranslateTags(expr string) (string, error) {
 	expr = strings.TrimSpace(expr)
 	if expr == "" {
@@ -24,19 +26,19 @@ func TranslateTags(expr string) (string, error) {
 	if strings.ContainsAny(expr, "()") {
 		return "", fmt.Errorf("%w: %q: parentheses are not supported", ErrBadTags, expr)
 	}
-	var clauses []string
-	for _, clause := range splitWord(strings.ReplaceAll(expr, "&&", " and "), "and") {
-		var alts []string
-		for _, alt := range splitWord(strings.ReplaceAll(clause, ",", " or "), "or") {
-			term, err := translateTerm(alt)
+	var alts []string
+	for _, alt := range splitWord(strings.ReplaceAll(expr, ",", " or "), "or") {
+		var terms []string
+		for _, term := range splitWord(strings.ReplaceAll(alt, "&&", " and "), "and") {
+			t, err := translateTerm(term)
 			if err != nil {
 				return "", fmt.Errorf("%w: %q: %v", ErrBadTags, expr, err)
 			}
-			alts = append(alts, term)
+			terms = append(terms, t)
 		}
-		clauses = append(clauses, strings.Join(alts, ","))
+		alts = append(alts, strings.Join(terms, " && "))
 	}
-	return strings.Join(clauses, " && "), nil
+	return strings.Join(alts, ","), nil
 }
 
 func translateTerm(s string) (string, error) {
@@ -74,15 +76,29 @@ func splitWord(s, word string) []string {
 	return append(out, strings.Join(cur, " "))
 }
 
-// And joins godog tag expressions with AND, skipping empty ones.
+// And joins godog tag expressions with AND, skipping empty ones. Since godog
+// reads an OR of AND-lists, the result is the product of the alternatives:
+// And("@a,@b", "~@c") is "@a && ~@c,@b && ~@c".
 func And(exprs ...string) string {
-	var keep []string
+	result := []string{""}
 	for _, e := range exprs {
-		if e != "" {
-			keep = append(keep, e)
+		if strings.TrimSpace(e) == "" {
+			continue
 		}
+		var next []string
+		for _, left := range result {
+			for _, right := range strings.Split(e, ",") {
+				right = strings.TrimSpace(right)
+				if left == "" {
+					next = append(next, right)
+				} else {
+					next = append(next, left+" && "+right)
+				}
+			}
+		}
+		result = next
 	}
-	return strings.Join(keep, " && ")
+	return strings.Join(result, ",")
 }
 
 // SectionTags turns "3.5,4" into the godog expression "@section-3.5,@section-4".

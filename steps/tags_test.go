@@ -38,3 +38,10 @@ func TestSectionTags(t *testing.T) {
 	_, err = SectionTags("three")
 	assert.ErrorIs(t, err, ErrBadTags)
 }
+
+func TestAndDistributesOverAlternatives(t *testing.T) {
+	assert.Equal(t, "@a && ~@c,@b && ~@c", And("@a,@b", "~@c"))
+	assert.Equal(t, "@a && @x,@a && @y,@b && @x,@b && @y", And("@a,@b", "", "@x,@y"))
+	assert.Equal(t, "~@serial", And("", "~@serial"))
+	assert.Equal(t, "", And("", ""))
+}
