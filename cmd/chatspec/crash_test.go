@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	refchatos "github.com/chatspec/chatspec/reference/chatos"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// crashyEnv makes this test binary a ChatOS reference server that dies
+// (exit status 3) at its 40th connection, once per {dir}: a server that
+// crashes in the middle of a run and works again after a restart.
+const crashyEnv = "CHATSPEC_RUN_TEST_CRASHY"
+
+func init() {
+	if os.Getenv(crashyEnv) == "" || len(os.Args) != 4 || os.Args[1] != "crashy" {
+		return
+	}
+	marker := filepath.Join(os.Args[3], "crashed-once")
+	_, statErr := os.Stat(marker)
+	ln, err := net.Listen("tcp", os.Args[2])
+	if err != nil {
+		os.Exit(2)
+	}
+	_ = refchatos.Serve(context.Background(), &crashyListener{Listener: ln, armed: statErr != nil, marker: marker},
+		refchatos.DefaultConfig())
+	os.Exit(0)
+}
+
+type crashyListener struct {
+	net.Listener
+	armed  bool
+	marker string
+	n      atomic.Int64
+}
+
+func (l *crashyListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil && l.armed && l.n.Add(1) == 40 {
+		_ = os.WriteFile(l.marker, nil, 0o644)
+		os.Stderr.WriteString("crashy: dying on purpose at connection 40\n")
+		os.Exit(3)
+	}
+	return c, err
+}
+
+// TestCrashMidRunIsNamedAndRestarted checks spec-notes A12: a server that
+// dies mid-run is restarted (--exec), the crash is put against a scenario,
+// and the scenarios after it are still judged.
+func TestCrashMidRunIsNamedAndRestarted(t *testing.T) {
+	t.Setenv(crashyEnv, "1")
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	code, out, errs := chatspecCLI(t, "run", "chatos", "--exec", exe+" crashy {addr} {dir}",
+		"--color", "never", "--concurrency", "1", "--report", dir)
+	assert.Equal(t, 1, code, "a crash is never certified; stderr: %s", errs)
+	assert.Contains(t, out, "stopped answering during this scenario")
+	assert.Contains(t, out, "exit status 3")
+	assert.Contains(t, out, "restarted")
+	assert.Contains(t, out, "dying on purpose", "the server's stderr is in the report")
+	data, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"crashes"`)
+	assert.Regexp(t, `chatos: [1-9][0-9] passed`, out, "scenarios after the restart still pass")
+}
