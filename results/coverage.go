@@ -51,13 +51,15 @@ func uncoveredReason(req catalog.Requirement, mode string) string {
 type Row struct {
 	Section string        // the requirement's section
 	Req     string        // the ID, untouched
-	Level   catalog.Level // the requirement's catalogue level
+	Level   catalog.Level // the weaker of the catalogue's level and the scenario's
 	Result  *Result       // the scenario; shared by the rows of its IDs
 }
 
 // Rows expands the run into table rows, sorted by section (numeric-aware),
-// requirement ID, scenario and location. Section and level come from the
-// catalogue, falling back to the result's own for an ID it lacks.
+// requirement ID, scenario and location. The section comes from the
+// catalogue; the level is the weaker of the catalogue's and the scenario's:
+// a scenario may check only the SHOULD part of a MUST requirement (COP-3.3-1's
+// "should close"), and an INFO ID stays INFO in a MUST scenario.
 func (r *Run) Rows() []Row {
 	sorted := r.Sorted()
 	var rows []Row
@@ -78,7 +80,10 @@ func (r *Run) Rows() []Row {
 func rowFor(id string, res *Result) Row {
 	row := Row{Section: res.Section, Req: id, Level: res.Level, Result: res}
 	if req, ok := catalog.Lookup(id); ok {
-		row.Section, row.Level = req.Section, req.Level
+		row.Section = req.Section
+		if row.Level == "" || catalog.Stronger(row.Level, req.Level) {
+			row.Level = req.Level
+		}
 	}
 	return row
 }

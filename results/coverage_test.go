@@ -68,3 +68,12 @@ func TestRowsUsesCatalogueLevel(t *testing.T) {
 	assert.Equal(t, catalog.Must, rows[0].Level)
 	assert.Equal(t, catalog.Info, rows[1].Level)
 }
+
+func TestRowLevelIsTheWeakerOfScenarioAndCatalogue(t *testing.T) {
+	run := &Run{Protocol: "chatos", Results: []Result{{Protocol: "chatos", Reqs: []string{"COP-3.3-1"},
+		Level: catalog.Should, Scenario: "An unknown opcode closes that connection", Outcome: Pass}}}
+	rows := run.Rows()
+	if len(rows) != 1 || rows[0].Level != catalog.Should {
+		t.Fatalf("rows = %+v, want one SHOULD row", rows)
+	}
+}
