@@ -29,7 +29,7 @@ func init() {
 			// Accounts go to a file, so that they survive the restart of
 			// PAT-4.4-3; the cheapest hash keeps 100-user scenarios fast.
 			cfg := refpatchat.Config{AccountsFile: filepath.Join(dir, "accounts.txt"),
-				HashCost: bcrypt.MinCost, Faults: f}
+				AddressFile: filepath.Join(dir, stpatchat.AddressFile), HashCost: bcrypt.MinCost, Faults: f}
 			return func(ctx context.Context, ln net.Listener) error { return refpatchat.Serve(ctx, ln, cfg) }, nil
 		},
 		prepare: func(env *steps.Env, o *runOptions) error {

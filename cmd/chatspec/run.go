@@ -228,6 +228,10 @@ type cleanupTarget struct {
 	dir string
 }
 
+// Dir is the reference server's folder, where it writes its files (the
+// Pat Chat address file of PAT-4.2-1), as {dir} is for --exec.
+func (c *cleanupTarget) Dir() string { return c.dir }
+
 func (c *cleanupTarget) Close() error {
 	err := c.Target.Close()
 	os.RemoveAll(c.dir)

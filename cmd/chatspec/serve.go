@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	refpatchat "github.com/chatspec/chatspec/reference/patchat"
@@ -101,4 +100,3 @@ func servePatChat(ctx context.Context, args []string, stderr io.Writer, logger *
 	return refpatchat.ListenAndServe(ctx, cfg)
 }
 
-var _ = time.Second

@@ -1,7 +1,6 @@
 package chatos
 
 import (
-	"fmt"
 	"net"
 	"strings"
 
@@ -112,4 +111,3 @@ func (w *world) noAddresses() error {
 	return nil
 }
 
-var _ = fmt.Sprint

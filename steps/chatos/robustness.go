@@ -10,7 +10,6 @@ import (
 	"time"
 
 	client "github.com/chatspec/chatspec/client/chatos"
-	"github.com/chatspec/chatspec/steps"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/cucumber/godog"
 )
@@ -301,4 +300,3 @@ func (w *world) staysSilent(role string) error {
 	return nil
 }
 
-var _ = steps.Failf
