@@ -99,4 +99,3 @@ func servePatChat(ctx context.Context, args []string, stderr io.Writer, logger *
 	logger.Info("Pat Chat reference server starting", "addr", *addr, "style", *style, "faults", f.Names())
 	return refpatchat.ListenAndServe(ctx, cfg)
 }
-

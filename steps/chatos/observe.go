@@ -110,4 +110,3 @@ func (w *world) noAddresses() error {
 	w.Notef("checked %d connections' packets against %d address marks", len(w.clients()), len(marks))
 	return nil
 }
-

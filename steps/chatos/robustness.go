@@ -299,4 +299,3 @@ func (w *world) staysSilent(role string) error {
 	w.Notef("%s stays silent; chatspec waits up to %v for the close", role, w.closeWait)
 	return nil
 }
-
