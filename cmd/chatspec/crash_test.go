@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	"github.com/stretchr/testify/assert"
@@ -18,7 +19,21 @@ import (
 // crashes in the middle of a run and works again after a restart.
 const crashyEnv = "CHATSPEC_RUN_TEST_CRASHY"
 
+// idleServeEnv makes this test binary a ChatOS reference server whose idle
+// timeout is one second.
+const idleServeEnv = "CHATSPEC_RUN_TEST_IDLE"
+
 func init() {
+	if os.Getenv(idleServeEnv) != "" && len(os.Args) == 3 && os.Args[1] == "idle-serve" {
+		ln, err := net.Listen("tcp", os.Args[2])
+		if err != nil {
+			os.Exit(2)
+		}
+		cfg := refchatos.DefaultConfig()
+		cfg.IdleTimeout = time.Second
+		_ = refchatos.Serve(context.Background(), ln, cfg)
+		os.Exit(0)
+	}
 	if os.Getenv(crashyEnv) == "" || len(os.Args) != 4 || os.Args[1] != "crashy" {
 		return
 	}
