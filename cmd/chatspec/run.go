@@ -39,6 +39,7 @@ type runOptions struct {
 	expect       string
 	writeExpect  string
 	faults       string
+	repeat       int
 	progress     bool
 	color        string
 }
@@ -81,6 +82,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.StringVar(&o.expect, "expect", "", "expectations file: known failures listed there do not fail the run")
 	fs.StringVar(&o.writeExpect, "write-expect", "", "write this run's failures as an expectations file")
 	fs.StringVar(&o.faults, "faults", "", "embedded reference only: turn on fault switches (to see chatspec fail)")
+	fs.IntVar(&o.repeat, "repeat", 1, "run the suite this many times and flag scenarios whose outcome changes (flakes)")
 	fs.BoolVar(&o.progress, "progress", false, "print a line per finished scenario on stderr")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never")
 	if err := fs.Parse(args); err != nil {
@@ -111,8 +113,8 @@ func (o *runOptions) finish(profilePath, tags, section string) error {
 		return usagef("name the protocol (chatspec run chatos|patchat) with --target, --exec, --features or --dialect")
 	case o.faults != "" && (o.target != "" || o.exec != ""):
 		return usagef("--faults switches bugs on in the embedded reference server; it cannot apply to --target or --exec")
-	case o.timeout <= 0 || o.quiet <= 0 || o.concurrency < 1:
-		return usagef("--timeout and --quiet must be positive and --concurrency at least 1")
+	case o.timeout <= 0 || o.quiet <= 0 || o.concurrency < 1 || o.repeat < 1:
+		return usagef("--timeout and --quiet must be positive, --concurrency and --repeat at least 1")
 	case o.color != "auto" && o.color != "always" && o.color != "never":
 		return usagef("--color must be auto, always or never")
 	}
@@ -187,10 +189,16 @@ func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*
 		fmt.Fprintf(stderr, "chatspec: running the %s suite against %s ...\n", p.name, tg.Addr())
 	}
 	suite := p.suite(steps.Suite{Features: featuresFrom(p, o.featuresDir)})
-	run, err := steps.Run(ctx, suite, env, opt)
-	if err != nil && !errors.Is(err, steps.ErrBadScenario) {
-		return nil, err
+	var repeats []*results.Run
+	for range o.repeat {
+		var run *results.Run
+		run, err = steps.Run(ctx, suite, env, opt)
+		if err != nil && !errors.Is(err, steps.ErrBadScenario) {
+			return nil, err
+		}
+		repeats = append(repeats, run)
 	}
+	run := results.MergeRepeats(repeats)
 	if run != nil && o.tags == "" && o.featuresDir == "" {
 		results.AddUncovered(run, catalog.ForProtocol(p.name))
 	}
