@@ -5,7 +5,6 @@
 package steps
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -134,11 +133,6 @@ func (s *Scenario) cleanup() {
 	for i := len(fs) - 1; i >= 0; i-- {
 		fs[i]()
 	}
-}
-
-// Context returns a context that ends after the run's timeout.
-func (s *Scenario) Context() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), s.Env.Timeout)
 }
 
 // CheckError is a failed check: the message, every alternative the check

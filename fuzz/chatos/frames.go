@@ -1,7 +1,6 @@
 package chatos
 
 import (
-	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -174,6 +173,3 @@ func randomBytes(r *rand.Rand, n int) []byte {
 	}
 	return b
 }
-
-// idPlaceholder is what a 10 carries until the executor fills in the real id.
-func idPlaceholder() []byte { return binary.BigEndian.AppendUint64(nil, 0) }

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -316,19 +315,6 @@ func (w *world) bridgeClosed(role string) error {
 			"the peer's private connection stayed open after its owner left")
 	}
 	return nil
-}
-
-// allIDs lists the connect ids the scenario has seen, in order, once each.
-func (w *world) allIDs() []int64 {
-	var ids []int64
-	for _, a := range w.actors {
-		for _, id := range a.ids {
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-	}
-	return ids
 }
 
 func (w *world) idsDiffer() error {
