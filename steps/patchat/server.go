@@ -74,7 +74,7 @@ func (w *world) notesAddressFile() error {
 			"--exec '... --address-file {dir}/" + AddressFile + "' (or your server's equivalent)")
 	}
 	path := filepath.Join(dir, AddressFile)
-	b, err := os.ReadFile(path)
+	b, err := readWhenThere(path, w.timeout())
 	if errors.Is(err, os.ErrNotExist) {
 		return w.Untestable("no " + AddressFile + " in the server's directory {dir}: pass `--address-file {dir}/" +
 			AddressFile + "` (or your server's equivalent) in the --exec command to have it checked")
@@ -90,6 +90,26 @@ func (w *world) notesAddressFile() error {
 		w.Notef("the server wrote %q to %s, which does not name its port %s", text, AddressFile, port)
 	}
 	return nil
+}
+
+// readWhenThere reads a file the server writes at start, waiting up to wait
+// for it to appear: a server may accept connections a moment before it has
+// written the file (the port is open as soon as it listens).
+func readWhenThere(path string, wait time.Duration) ([]byte, error) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(wait)
+	for {
+		b, err := os.ReadFile(path)
+		if !errors.Is(err, os.ErrNotExist) {
+			return b, err
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			return nil, err
+		}
+	}
 }
 
 func (w *world) restarts() error {
