@@ -159,7 +159,11 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Durati
 	case err == nil:
 		res.Outcome = results.OutcomeFor(res.Level, true)
 	case errors.Is(err, errTargetGone):
-		res.Outcome, res.Message = results.Error, err.Error()
+		r.mu.Lock()
+		gone := r.gone
+		r.mu.Unlock()
+		res.Outcome = results.Error
+		res.Message = fmt.Sprintf("not run: the server stopped answering during %q", gone)
 	case errors.Is(err, godog.ErrUndefined), errors.Is(err, godog.ErrPending), errors.Is(err, godog.ErrSkip):
 		r.malformed.Add(1)
 		res.Outcome, res.Message = results.Error, "chatspec defect: "+err.Error()

@@ -50,14 +50,20 @@ func init() {
 
 type crashyListener struct {
 	net.Listener
-	armed  bool
-	marker string
-	n      atomic.Int64
+	armed     bool
+	marker    string
+	closeOnly bool // in-process: stop listening instead of exiting
+	n         atomic.Int64
 }
 
 func (l *crashyListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
-	if err == nil && l.armed && l.n.Add(1) == 40 {
+	if err == nil && l.armed && l.closeOnly && l.n.Add(1) == 40 {
+		c.Close()
+		l.Listener.Close()
+		return nil, net.ErrClosed
+	}
+	if err == nil && l.armed && !l.closeOnly && l.n.Add(1) == 40 {
 		_ = os.WriteFile(l.marker, nil, 0o644)
 		os.Stderr.WriteString("crashy: dying on purpose at connection 40\n")
 		os.Exit(3)
@@ -84,4 +90,25 @@ func TestCrashMidRunIsNamedAndRestarted(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(data), `"crashes"`)
 	assert.Regexp(t, `chatos: [1-9][0-9] passed`, out, "scenarios after the restart still pass")
+}
+
+// TestTargetGoneMidRunIsNamed: with --target chatspec cannot restart the
+// server, so after it is gone the remaining scenarios are ERROR rows naming
+// the scenario during which it went, not a wall of timeouts.
+func TestTargetGoneMidRunIsNamed(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	crashy := &crashyListener{Listener: ln, armed: true, marker: filepath.Join(t.TempDir(), "m"), closeOnly: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = refchatos.Serve(ctx, crashy, refchatos.DefaultConfig()) }()
+	t.Cleanup(func() { cancel(); <-done })
+	code, out, errs := chatspecCLI(t, "run", "chatos", "--target", ln.Addr().String(), "--color", "never",
+		"--concurrency", "1", "--timeout", "500ms")
+	assert.Equal(t, 1, code, errs)
+	assert.Contains(t, out, "stopped answering during this scenario")
+	assert.Regexp(t, `ERROR .*\n.*\n.*the server stopped answering during "`, out)
+	if testing.Verbose() {
+		t.Log(out)
+	}
 }
