@@ -55,7 +55,7 @@
 //     at most that long for the second; an established bridge that moves no
 //     byte in either direction for that long is closed.
 //   - Slow clients (COP-R-4): each client has a queue of Config.QueueLen
-//     frames (default 256) drained by its own writer goroutine; every write
+//     frames (default 1024, DefaultQueueLen) drained by its own writer goroutine; every write
 //     has a deadline of Config.WriteTimeout (default 10 s). A client whose
 //     queue is full, or whose write times out, is disconnected; nobody else
 //     ever waits for it.
