@@ -60,10 +60,9 @@ func serveUntilSIGTERM(t *testing.T, args []string, addr string, check func()) {
 func freeAddr(t *testing.T) string {
 	port, err := target.FreePort()
 	require.NoError(t, err)
-	return net.JoinHostPort("127.0.0.1", itoa(port))
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestServeChatOSUntilSIGTERM(t *testing.T) {
 	addr := freeAddr(t)
