@@ -63,7 +63,6 @@ func freeAddr(t *testing.T) string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 }
 
-
 func TestServeChatOSUntilSIGTERM(t *testing.T) {
 	addr := freeAddr(t)
 	serveUntilSIGTERM(t, []string{"chatos", "--addr", addr, "--max-nick", "8"}, addr, func() {
