@@ -35,7 +35,7 @@ const (
 )
 
 var outcomeStyle = map[results.Outcome]string{
-	results.Pass: ansiGreen, results.Fail: ansiRed, results.Warn: ansiYellow, results.Info: ansiCyan,
+	results.Pass: ansiGreen, results.Inconclusive: ansiYellow, results.Fail: ansiRed, results.Warn: ansiYellow, results.Info: ansiCyan,
 	results.Untestable: ansiGrey, results.Skipped: ansiGrey, results.Error: ansiMagenta,
 }
 

@@ -167,8 +167,8 @@ func setVerdict(c *junitCase, r *results.Result, strict bool) {
 		c.Skipped = &junitSkipped{Message: "known " + string(r.Outcome) + " (expectations file): " + oneLine(r.Message)}
 	case r.Outcome == results.Fail || (r.Outcome == results.Warn && strict):
 		c.Failure = problem(r)
-	case r.Outcome == results.Error:
-		c.Error = problem(r)
+	case r.Outcome == results.Error, r.Outcome == results.Inconclusive:
+		c.Error = problem(r) // Type says which: the requirement was not judged
 	case notChecked(r):
 		c.Skipped = &junitSkipped{Message: oneLine(string(r.Outcome) + ": " + r.Message)}
 	case r.Outcome == results.Warn:

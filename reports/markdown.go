@@ -30,13 +30,13 @@ func Markdown(w io.Writer, runs []*results.Run) error {
 }
 
 func mdCounts(b *strings.Builder, runs []*results.Run) {
-	b.WriteString("| Protocol | Target | Passed | Failed | Warned | Info | Untestable | Skipped | Errors | Time |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| Protocol | Target | Passed | Failed | Warned | Info | Inconclusive | Untestable | Skipped | Errors | Time |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, run := range runs {
 		c := run.Counts()
-		fmt.Fprintf(b, "| %s | %s (%s) | %d | %d | %d | %d | %d | %d | %d | %s |\n",
+		fmt.Fprintf(b, "| %s | %s (%s) | %d | %d | %d | %d | %d | %d | %d | %d | %s |\n",
 			mdCell(run.Protocol), mdCell(run.Target), mdCell(run.Mode),
-			c.Pass, c.Fail, c.Warn, c.Info, c.Untestable, c.Skipped, c.Error, formatDuration(run.Duration))
+			c.Pass, c.Fail, c.Warn, c.Info, c.Inconclusive, c.Untestable, c.Skipped, c.Error, formatDuration(run.Duration))
 	}
 	fmt.Fprintf(b, "\n%s\n", summaryLine(results.Runs(runs).Counts(), results.Runs(runs).Duration()))
 }

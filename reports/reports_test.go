@@ -107,13 +107,14 @@ func TestConsoleColourOnlyWhenAsked(t *testing.T) {
 
 func TestVerdictLines(t *testing.T) {
 	assert.Equal(t, "CERTIFIED", verdictLine(results.Runs{patchatRun()}))
-	assert.Equal(t, "NOT CERTIFIED (1 MUST failure, 1 error, 1 server crash)",
+	assert.Equal(t, "NOT CERTIFIED (1 MUST failure, 1 error, 1 requirement not judged (INCONCLUSIVE), 1 server crash)",
 		verdictLine(results.Runs{chatosRun(), patchatRun()}))
 	strict := chatosRun()
 	strict.Strict = true
 	strict.Results[4].Outcome = results.Fail
 	strict.Crashes = nil
-	assert.Equal(t, "NOT CERTIFIED (2 MUST failures, 1 SHOULD warning (strict))", verdictLine(results.Runs{strict}))
+	assert.Equal(t, "NOT CERTIFIED (2 MUST failures, 1 requirement not judged (INCONCLUSIVE), 1 SHOULD warning (strict))",
+		verdictLine(results.Runs{strict}))
 	assert.Equal(t, "NOT CERTIFIED (no run)", verdictLine(nil))
 }
 
@@ -174,9 +175,16 @@ func TestJUnitControlBytesParseBack(t *testing.T) {
 func TestJUnitCounts(t *testing.T) {
 	var doc junitSuites
 	require.NoError(t, xml.Unmarshal(junitOut(t, fixtureRuns()), &doc))
-	assert.Equal(t, 10, doc.Tests)
+	assert.Equal(t, 11, doc.Tests)
 	assert.Equal(t, 1, doc.Failures, "WARN is not a failure without strict")
-	assert.Equal(t, 1, doc.Errors)
+	assert.Equal(t, 2, doc.Errors, "ERROR and INCONCLUSIVE")
+	var types []string
+	for _, c := range doc.Suites[0].Cases {
+		if c.Error != nil {
+			types = append(types, c.Error.Type)
+		}
+	}
+	assert.ElementsMatch(t, []string{"ERROR", "INCONCLUSIVE"}, types)
 	assert.Equal(t, 4, doc.Skipped, "skipped, untestable twice, known warn")
 	c := doc.Suites[0].Cases[0]
 	assert.Equal(t, "chatos.2.1", c.Classname)

@@ -118,7 +118,11 @@ func reqList(r *results.Result) string {
 
 // detailed reports whether a result gets a full failure block.
 func detailed(r *results.Result) bool {
-	return r.Outcome == results.Fail || r.Outcome == results.Warn || r.Outcome == results.Error
+	switch r.Outcome {
+	case results.Fail, results.Warn, results.Inconclusive, results.Error:
+		return true
+	}
+	return false
 }
 
 // notChecked reports whether a result is listed with its reason only.
@@ -135,8 +139,8 @@ func plural(n int, one, many string) string {
 
 // summaryLine is "42 passed, 0 failed, ... 0 errors in 1.2s".
 func summaryLine(c results.Counts, d time.Duration) string {
-	s := fmt.Sprintf("%d passed, %d failed, %d warned, %d info, %d untestable, %d skipped, %s",
-		c.Pass, c.Fail, c.Warn, c.Info, c.Untestable, c.Skipped, plural(c.Error, "error", "errors"))
+	s := fmt.Sprintf("%d passed, %d failed, %d warned, %d info, %d inconclusive, %d untestable, %d skipped, %s",
+		c.Pass, c.Fail, c.Warn, c.Info, c.Inconclusive, c.Untestable, c.Skipped, plural(c.Error, "error", "errors"))
 	if c.Known > 0 {
 		s += fmt.Sprintf(" (%d known)", c.Known)
 	}
@@ -152,6 +156,9 @@ func verdictLine(runs results.Runs) string {
 	parts := []string{plural(b.Fail, "MUST failure", "MUST failures")}
 	if b.Error > 0 {
 		parts = append(parts, plural(b.Error, "error", "errors"))
+	}
+	if b.Inconclusive > 0 {
+		parts = append(parts, plural(b.Inconclusive, "requirement not judged", "requirements not judged")+" (INCONCLUSIVE)")
 	}
 	if b.Warn > 0 {
 		parts = append(parts, plural(b.Warn, "SHOULD warning", "SHOULD warnings")+" (strict)")

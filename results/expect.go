@@ -31,7 +31,7 @@ type Expectation struct {
 type Expectations []Expectation
 
 // expectable outcomes are those that would otherwise block certification.
-func expectable(o Outcome) bool { return o == Fail || o == Warn || o == Error }
+func expectable(o Outcome) bool { return o == Fail || o == Warn || o == Error || o == Inconclusive }
 
 // ExpectationsFrom lists every FAIL, WARN and ERROR of the runs, one line per
 // (requirement, scenario), sorted.

@@ -6,10 +6,6 @@ import (
 	"strings"
 )
 
-// severity orders outcomes from harmless to blocking, to keep the worst of
-// several repetitions of one scenario.
-var severity = map[Outcome]int{Pass: 0, Info: 0, Skipped: 1, Untestable: 1, Warn: 2, Fail: 3, Error: 4}
-
 // MergeRepeats folds several runs of the same suite against the same server
 // into one: each scenario keeps its worst outcome, and a scenario whose
 // outcome changed between repetitions gets a note saying so, with the count

@@ -15,20 +15,35 @@ import (
 // Outcome is the verdict of one scenario.
 type Outcome string
 
-// The outcomes. Only FAIL (a MUST not met) and ERROR block certification;
-// WARN blocks it too in strict mode.
+// The outcomes. FAIL (a MUST not met), ERROR and an INCONCLUSIVE MUST block
+// certification; WARN and an INCONCLUSIVE SHOULD block it too in strict mode.
 const (
-	Pass       Outcome = "PASS"       // the requirement holds
-	Fail       Outcome = "FAIL"       // a MUST requirement is not met
-	Warn       Outcome = "WARN"       // a SHOULD requirement is not met
-	Info       Outcome = "INFO"       // an observation; never fails (see Notes)
-	Untestable Outcome = "UNTESTABLE" // cannot be checked in this mode (reason in Message)
-	Skipped    Outcome = "SKIPPED"    // not selected, or needs a long wait not asked for (reason in Message)
-	Error      Outcome = "ERROR"      // harness problem or target gone: no verdict on the requirement
+	Pass         Outcome = "PASS"         // the requirement holds
+	Inconclusive Outcome = "INCONCLUSIVE" // the scenario's setup could not complete: no verdict on its requirement
+	Fail         Outcome = "FAIL"         // a MUST requirement is not met
+	Warn         Outcome = "WARN"         // a SHOULD requirement is not met
+	Info         Outcome = "INFO"         // an observation; never fails (see Notes)
+	Untestable   Outcome = "UNTESTABLE"   // cannot be checked in this mode (reason in Message)
+	Skipped      Outcome = "SKIPPED"      // not selected, or needs a long wait not asked for (reason in Message)
+	Error        Outcome = "ERROR"        // harness problem or target gone: no verdict on the requirement
 )
 
 // outcomes lists every Outcome in report order.
-var outcomes = []Outcome{Pass, Fail, Warn, Info, Untestable, Skipped, Error}
+var outcomes = []Outcome{Pass, Fail, Warn, Info, Inconclusive, Untestable, Skipped, Error}
+
+// severity orders outcomes as TTCN-3 orders verdicts (pass < inconclusive <
+// fail < error): observations and checks not run weigh like a pass, and a
+// SHOULD not met weighs just below a MUST not met.
+var severity = map[Outcome]int{Pass: 0, Info: 0, Skipped: 1, Untestable: 1, Inconclusive: 2, Warn: 3, Fail: 4, Error: 5}
+
+// Worse returns the more severe of two outcomes: a scenario's verdict only
+// ever gets worse as evidence arrives.
+func Worse(a, b Outcome) Outcome {
+	if severity[b] > severity[a] {
+		return b
+	}
+	return a
+}
 
 // ErrUnknownOutcome is returned when text names no Outcome.
 var ErrUnknownOutcome = errors.New("unknown outcome")

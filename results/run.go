@@ -11,19 +11,20 @@ import (
 // Counts is the number of results per outcome. Known counts the results
 // (of any outcome) that matched the expectations file.
 type Counts struct {
-	Pass       int `json:"pass"`
-	Fail       int `json:"fail"`
-	Warn       int `json:"warn"`
-	Info       int `json:"info"`
-	Untestable int `json:"untestable"`
-	Skipped    int `json:"skipped"`
-	Error      int `json:"error"`
-	Known      int `json:"known"`
+	Pass         int `json:"pass"`
+	Fail         int `json:"fail"`
+	Warn         int `json:"warn"`
+	Info         int `json:"info"`
+	Inconclusive int `json:"inconclusive"`
+	Untestable   int `json:"untestable"`
+	Skipped      int `json:"skipped"`
+	Error        int `json:"error"`
+	Known        int `json:"known"`
 }
 
 // Total is the number of results counted.
 func (c Counts) Total() int {
-	return c.Pass + c.Fail + c.Warn + c.Info + c.Untestable + c.Skipped + c.Error
+	return c.Pass + c.Fail + c.Warn + c.Info + c.Inconclusive + c.Untestable + c.Skipped + c.Error
 }
 
 func (c *Counts) add(r Result) {
@@ -36,6 +37,8 @@ func (c *Counts) add(r Result) {
 		c.Warn++
 	case Info:
 		c.Info++
+	case Inconclusive:
+		c.Inconclusive++
 	case Untestable:
 		c.Untestable++
 	case Skipped:
@@ -49,7 +52,7 @@ func (c *Counts) add(r Result) {
 }
 
 func (c Counts) plus(o Counts) Counts {
-	return Counts{c.Pass + o.Pass, c.Fail + o.Fail, c.Warn + o.Warn, c.Info + o.Info,
+	return Counts{c.Pass + o.Pass, c.Fail + o.Fail, c.Warn + o.Warn, c.Info + o.Info, c.Inconclusive + o.Inconclusive,
 		c.Untestable + o.Untestable, c.Skipped + o.Skipped, c.Error + o.Error, c.Known + o.Known}
 }
 
@@ -57,17 +60,18 @@ func (c Counts) plus(o Counts) Counts {
 // errors, SHOULD warnings in strict mode, and crashes not excused by a known
 // result of the scenario they followed.
 type Blockers struct {
-	Fail    int `json:"fail"`
-	Warn    int `json:"warn"`
-	Error   int `json:"error"`
-	Crashes int `json:"crashes"`
+	Fail         int `json:"fail"`
+	Warn         int `json:"warn"`
+	Inconclusive int `json:"inconclusive"`
+	Error        int `json:"error"`
+	Crashes      int `json:"crashes"`
 }
 
 // None reports whether nothing blocks certification.
 func (b Blockers) None() bool { return b == Blockers{} }
 
 func (b Blockers) plus(o Blockers) Blockers {
-	return Blockers{b.Fail + o.Fail, b.Warn + o.Warn, b.Error + o.Error, b.Crashes + o.Crashes}
+	return Blockers{b.Fail + o.Fail, b.Warn + o.Warn, b.Inconclusive + o.Inconclusive, b.Error + o.Error, b.Crashes + o.Crashes}
 }
 
 // Counts returns the number of results per outcome.
@@ -95,6 +99,8 @@ func (r *Run) Blockers() Blockers {
 			b.Error++
 		case res.Outcome == Warn && r.Strict:
 			b.Warn++
+		case res.Outcome == Inconclusive && (res.Level == catalog.Must || r.Strict):
+			b.Inconclusive++
 		}
 	}
 	for _, c := range r.Crashes {
@@ -105,8 +111,9 @@ func (r *Run) Blockers() Blockers {
 	return b
 }
 
-// Certified reports whether the run has no FAIL, no ERROR, no unexcused
-// crash, and (when Strict) no WARN; known results do not count.
+// Certified reports whether the run has no FAIL, no ERROR, no INCONCLUSIVE
+// MUST, no unexcused crash, and (when Strict) no WARN and no INCONCLUSIVE
+// SHOULD; known results do not count.
 func (r *Run) Certified() bool { return r.Blockers().None() }
 
 // ExitCode is ExitCertified when the run is certified, ExitNotCertified

@@ -167,6 +167,15 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Durati
 	case errors.Is(err, godog.ErrUndefined), errors.Is(err, godog.ErrPending), errors.Is(err, godog.ErrSkip):
 		r.malformed.Add(1)
 		res.Outcome, res.Message = results.Error, "chatspec defect: "+err.Error()
+	case errors.Is(err, ErrHarness):
+		res.Outcome, res.Message = results.Error, err.Error()
+	case errors.Is(err, ErrInconclusive):
+		res.Outcome, res.Message = results.Inconclusive, err.Error()
+		if ce, ok := AsCheck(err); ok {
+			res.Check = &results.Check{Expected: ce.Expected, Actual: ce.Actual}
+			res.TimedOut, res.Wait = ce.TimedOut, ce.Wait
+		}
+		r.probe(&res)
 	default:
 		res.Outcome, res.Message = results.OutcomeFor(res.Level, false), err.Error()
 		if ce, ok := AsCheck(err); ok {

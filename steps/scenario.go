@@ -171,3 +171,50 @@ func AsCheck(err error) (*CheckError, bool) {
 	ok := errors.As(err, &ce)
 	return ce, ok
 }
+
+// ErrInconclusive is matched by every *SetupError: the scenario's setup could
+// not complete, so its own check never ran and its requirement is not judged.
+var ErrInconclusive = errors.New("inconclusive: setup could not complete")
+
+// ErrHarness marks chatspec's own defects met while a scenario runs (bad hex
+// in a feature, a step that cannot run): the row is ERROR, never FAIL.
+var ErrHarness = errors.New("chatspec defect")
+
+// SetupError says which part of a scenario's setup could not be done (log in,
+// register, negotiate a private connection, create a room) and, where one
+// exists, the requirement whose own scenario checks that part. The runner
+// turns it into an INCONCLUSIVE row.
+type SetupError struct {
+	What string // "the private connection could not be negotiated"
+	See  string // a requirement ID whose own scenario covers it, or ""
+	Err  error  // what went wrong, often a *CheckError
+}
+
+func (e *SetupError) Error() string {
+	msg := "blocked: " + e.What
+	if e.See != "" {
+		msg += ", see " + e.See
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap exposes ErrInconclusive and the cause to errors.Is and errors.As.
+func (e *SetupError) Unwrap() []error { return []error{ErrInconclusive, e.Err} }
+
+// Blocked wraps a setup step's error as a *SetupError; nil stays nil. A
+// harness defect (ErrHarness) passes through unchanged: it is never hidden
+// as an INCONCLUSIVE.
+func Blocked(what, see string, err error) error {
+	if err == nil || errors.Is(err, ErrHarness) || errors.Is(err, ErrInconclusive) {
+		return err
+	}
+	return &SetupError{What: what, See: see, Err: err}
+}
+
+// Harnessf builds an error matching ErrHarness.
+func Harnessf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrHarness, fmt.Sprintf(format, args...))
+}
