@@ -266,7 +266,7 @@ func (t *execTarget) RSS() (int64, bool) {
 	if p == nil || p.finished() {
 		return 0, false
 	}
-	return groupRSS(p.pid)
+	return p.group.rss()
 }
 
 // Close stops the process group (SIGTERM, then SIGKILL after StopGrace),

@@ -1,3 +1,8 @@
+//go:build linux
+
+// These tests drive real processes through /bin/sh and check them in /proc
+// (RSS, zombies), so they run on Linux only.
+
 package target
 
 import (
@@ -9,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -186,4 +192,13 @@ func TestExecConcurrentUse(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	require.NoError(t, tg.Alive(ctx))
+}
+
+// processGone reports whether pid no longer runs (absent, or a zombie no one reaped).
+func processGone(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return true
+	}
+	st, ok := readStat(pid)
+	return !ok || !st.live()
 }

@@ -124,12 +124,3 @@ func helperPid(t *testing.T, tg Target) int {
 	require.NoError(t, err)
 	return pid
 }
-
-// processGone reports whether pid no longer runs (absent, or a zombie no one reaped).
-func processGone(pid int) bool {
-	if syscall.Kill(pid, 0) != nil {
-		return true
-	}
-	st, ok := readStat(pid)
-	return !ok || !st.live()
-}

@@ -2,7 +2,6 @@ package target
 
 import (
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,19 +25,4 @@ func TestTailCutsAtLine(t *testing.T) {
 	assert.Equal(t, "short", tail("short", 10))
 	s := strings.Repeat("x", 20) + "\nlast line\n"
 	assert.Equal(t, "...last line\n", tail(s, 14))
-}
-
-func TestDescribeExit(t *testing.T) {
-	cases := map[syscall.WaitStatus]string{
-		2 << 8:          "exit status 2",
-		0:               "exit status 0",
-		11:              "signal SIGSEGV (segmentation fault)",
-		11 | 0x80:       "signal SIGSEGV (segmentation fault), core dumped",
-		9:               "signal SIGKILL (killed)",
-		139 << 8:        "exit status 139 (shell's child likely died of signal SIGSEGV (segmentation fault))",
-		(128 + 99) << 8: "exit status 227",
-	}
-	for ws, want := range cases {
-		assert.Equal(t, want, describeExit(ws))
-	}
 }

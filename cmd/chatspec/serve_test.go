@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -48,7 +47,7 @@ func serveUntilSIGTERM(t *testing.T, args []string, addr string, check func()) {
 	go func() { done <- dispatch(append([]string{"serve"}, args...), io.Discard, io.Discard) }()
 	waitUp(t, addr) // once it listens, its signal handler is installed
 	check()
-	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	raiseTerm(t)
 	select {
 	case code := <-done:
 		assert.Equal(t, 0, code)
