@@ -98,7 +98,7 @@ type Result struct {
 	Notes      []string      `json:"notes,omitempty"` // observations, e.g. "sender receives own public message: yes"
 	TimedOut   bool          `json:"timed_out,omitempty"`
 	Wait       time.Duration `json:"-"`                    // the wait that ran out; JSON: wait_ms
-	Transcript string        `json:"transcript,omitempty"` // wire transcript, kept for non-PASS only
+	Transcript string        `json:"transcript,omitempty"` // wire transcript, every outcome; capped (MaxTranscript, MaxRunTranscripts)
 }
 
 // Crash records that the server went away during a run (A12).

@@ -89,6 +89,7 @@ type runner struct {
 	col       *collector
 	recorded  map[string]bool
 	malformed atomic.Int64
+	budget    results.TranscriptBudget // bounds the transcripts the run keeps
 }
 
 // pass runs godog once over the features with one tag expression.
@@ -189,9 +190,7 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Durati
 		r.probe(&res)
 	}
 	res.Notes = s.Notes()
-	if res.Outcome != results.Pass {
-		res.Transcript = s.Log.String()
-	}
+	res.Transcript = r.budget.Keep(s.Log.String(), res.Outcome) // passes too: the HTML report shows them
 	r.add(p.Id, res)
 }
 

@@ -76,7 +76,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.IntVar(&o.concurrency, "concurrency", 8, "scenarios run at once")
 	fs.BoolVar(&o.strict, "strict", false, "SHOULD failures fail the run too")
 	fs.BoolVar(&o.long, "long", false, "run checks that wait longer than the profile's long-wait (the idle timeout)")
-	fs.StringVar(&o.report, "report", "", "write results.json, junit.xml and summary.md to this folder")
+	fs.StringVar(&o.report, "report", "", "write results.json, junit.xml, summary.md and report.html to this folder")
 	fs.StringVar(&o.featuresDir, "features", "", "run the .feature files of this folder instead of the embedded ones")
 	fs.StringVar(&o.dialect, "dialect", "", "Pat Chat dialect file (default: the reference server's dialect)")
 	fs.StringVar(&o.expect, "expect", "", "expectations file: known failures listed there do not fail the run")
@@ -302,7 +302,7 @@ func writeReports(runs []*results.Run, o *runOptions) error {
 		return err
 	}
 	for name, render := range map[string]func(io.Writer, []*results.Run) error{
-		"results.json": reports.JSON, "junit.xml": reports.JUnit, "summary.md": reports.Markdown,
+		"results.json": reports.JSON, "junit.xml": reports.JUnit, "summary.md": reports.Markdown, "report.html": reports.HTML,
 	} {
 		if err := writeFile(filepath.Join(o.report, name), func(w io.Writer) error { return render(w, runs) }); err != nil {
 			return err
