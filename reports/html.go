@@ -238,7 +238,6 @@ func htmlCrashes(run *results.Run) []htmlCrash {
 	return out
 }
 
-
 // htmlLog splits the server's stderr tail into lines, marking chatspec's
 // restart markers.
 func htmlLog(log string) []htmlLogLine {
