@@ -88,15 +88,17 @@ type htmlLogLine struct {
 // every section, each opening onto its scenario's wire log, then the
 // observations and the server's stderr tail.
 func HTML(w io.Writer, runs []*results.Run) error {
-	if err := htmlTemplate.Execute(w, htmlPageFor(runs)); err != nil {
+	if err := htmlTemplate.Execute(w, htmlPageFor(runs, maxHTMLWire)); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
 	return nil
 }
 
-func htmlPageFor(runs []*results.Run) htmlPage {
+// htmlPageFor prepares the page; wireBudget is the most transcript bytes
+// it shows (maxHTMLWire, smaller in tests).
+func htmlPageFor(runs []*results.Run, wireBudget int) htmlPage {
 	all := results.Runs(runs)
-	b := &htmlBuilder{budget: maxHTMLWire, anchors: map[string]int{}}
+	b := &htmlBuilder{budget: wireBudget, anchors: map[string]int{}}
 	page := htmlPage{Verdict: verdictLine(all), Certified: all.Certified(),
 		Summary: summaryLine(all.Counts(), all.Duration()), Caps: capsLine()}
 	for _, run := range runs {

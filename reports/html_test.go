@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -138,13 +139,19 @@ func TestHTMLServerLogRestartsAndObservations(t *testing.T) {
 // says which were left out; the page stays bounded.
 func TestHTMLBoundedSize(t *testing.T) {
 	run := &results.Run{Protocol: "chatos", Target: "x", Mode: results.ModeTarget}
-	big := results.CapTranscript(strings.Repeat(strings.SplitN(wireSample, "\n", 3)[0]+"\n", 2000), results.MaxTranscript)
-	for i := range 160 {
+	line := strings.SplitN(wireSample, "\n", 2)[0] + "\n"
+	big := strings.Repeat(line, 200)
+	for i := range 40 {
 		run.Results = append(run.Results, results.Result{Protocol: "chatos", Reqs: []string{"COP-2.1-1"}, Level: "MUST",
-			Section: "2.1", Scenario: "s" + strings.Repeat("x", i%7) + string(rune('a'+i%26)), Outcome: results.Pass, Transcript: big})
+			Section: "2.1", Scenario: fmt.Sprintf("scenario %02d", i), Outcome: results.Pass, Transcript: big})
 	}
-	page := htmlOut(t, []*results.Run{run})
-	assert.Less(t, len(page), 4*maxHTMLWire, "bounded")
-	assert.Contains(t, page, "cap is spent (results.json has it)")
-	assert.Equal(t, 160, strings.Count(page, `<details class="row"`))
+	const budget = 10 * 200 * 60 // about ten of the forty logs
+	var b bytes.Buffer
+	require.NoError(t, htmlTemplate.Execute(&b, htmlPageFor([]*results.Run{run}, budget)))
+	page := b.String()
+	shown := strings.Count(page, `<table class="wirelog">`)
+	assert.Equal(t, budget/len(big), shown, "logs shown until the budget is spent")
+	assert.Equal(t, 40-shown, strings.Count(page, "cap is spent (results.json has it)"))
+	assert.Equal(t, 40, strings.Count(page, `<details class="row"`), "every row stays")
+	assert.Contains(t, page, "this page shows at most 8 MiB", "the cap is stated")
 }
