@@ -1,63 +1,11 @@
 package catalog
 
 import (
-	"os"
-	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// specNotesPath is the shared spec notes, relative to this package directory.
-const specNotesPath = "../../shared/spec-notes.md"
-
-var (
-	specRow = regexp.MustCompile(`(?m)^\| ((?:COP|PAT)-[^ |]+) \| (MUST|SHOULD|MAY|INFO) \|`)
-	specID  = regexp.MustCompile(`\b(?:COP|PAT)-(?:[0-9]+(?:\.[0-9]+)*|R)-[0-9]+\b`)
-)
-
-func readSpecNotes(t *testing.T) string {
-	t.Helper()
-	data, err := os.ReadFile(specNotesPath)
-	if os.IsNotExist(err) {
-		t.Skipf("%s not present", specNotesPath)
-	}
-	require.NoError(t, err)
-	return string(data)
-}
-
-func TestCatalogueMatchesSpecNotesTable(t *testing.T) {
-	notes := readSpecNotes(t)
-	rows := specRow.FindAllStringSubmatch(notes, -1)
-	require.NotEmpty(t, rows)
-	inNotes := map[string]bool{}
-	for _, row := range rows {
-		id, lvl := row[1], Level(row[2])
-		if lvl == "MAY" {
-			lvl = Info
-		}
-		inNotes[id] = true
-		r, ok := Lookup(id)
-		if assert.True(t, ok, "%s is in spec-notes but not in the catalogue", id) {
-			assert.Equal(t, lvl, r.Level, "%s level", id)
-		}
-	}
-	for _, r := range All() {
-		assert.True(t, inNotes[r.ID], "%s is in the catalogue but not in spec-notes' tables", r.ID)
-	}
-	assert.Len(t, All(), len(inNotes))
-}
-
-func TestEveryIDMentionedInSpecNotesExists(t *testing.T) {
-	notes := readSpecNotes(t)
-	ids := specID.FindAllString(notes, -1)
-	require.NotEmpty(t, ids)
-	for _, id := range ids {
-		_, ok := Lookup(id)
-		assert.True(t, ok, "spec-notes mentions %s", id)
-	}
-}
 
 func TestRequirementFields(t *testing.T) {
 	r, ok := Lookup("COP-3.5-6")

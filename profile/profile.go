@@ -1,6 +1,6 @@
 // Package profile holds the legitimate choices a server makes where the
-// documents leave them open (spec-notes A7, A11, P4, P6): the values the
-// suite judges against. Defaults are spec-notes' readings; a server author
+// documents leave them open (readings A7, A11, P4, P6 in catalog/readings.md): the values the
+// suite judges against. Defaults are those readings; a server author
 // overrides them with a small YAML file given to --profile.
 package profile
 
@@ -38,7 +38,7 @@ type Profile struct {
 	LongWait time.Duration `yaml:"long-wait"`
 }
 
-// Default is spec-notes' reading of both documents.
+// Default is the readings' choice for both documents (catalog/readings.md).
 func Default() Profile {
 	return Profile{MaxNick: 32, IdleTimeout: 300 * time.Second, AnswerOrder: OrderRequest,
 		Capacity: 100, LongWait: 10 * time.Second}

@@ -11,7 +11,7 @@ import (
 )
 
 // ReadRaw reads raw bytes (a bridged private connection carries no frames,
-// spec-notes A10) until n bytes have arrived, the server closes, or the wait
+// reading A10) until n bytes have arrived, the server closes, or the wait
 // runs out. It returns what arrived in every case.
 func (c *Client) ReadRaw(n int, wait time.Duration) ([]byte, error) {
 	deadline := time.Now().Add(wait)

@@ -71,7 +71,7 @@ func (l *crashyListener) Accept() (net.Conn, error) {
 	return c, err
 }
 
-// TestCrashMidRunIsNamedAndRestarted checks spec-notes A12: a server that
+// TestCrashMidRunIsNamedAndRestarted checks reading A12: a server that
 // dies mid-run is restarted (--exec), the crash is put against a scenario,
 // and the scenarios after it are still judged.
 func TestCrashMidRunIsNamedAndRestarted(t *testing.T) {

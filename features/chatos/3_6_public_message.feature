@@ -1,7 +1,7 @@
 @section-3.6
 Feature: 3.6 Send a public message
   A public message is packet 4 (the text says "OP code 6"; the tables say 4,
-  and chatspec reads 4: spec-notes A1). The server broadcasts it with the
+  and chatspec reads 4: reading A1). The server broadcasts it with the
   real sender's nickname.
 
       04 00000005 616c696365 00000002 6869   alice says "hi"

@@ -1,7 +1,7 @@
 @section-3.7
 Feature: 3.7 Send a private message
   A private message is packet 5 (from, to, text) on the main connection; the
-  server routes it to the recipient (spec-notes A2), or answers 6 when the
+  server routes it to the recipient (reading A2), or answers 6 when the
   recipient is not connected. The String of 6 may be the missing nickname or
   the requester's own: both are accepted (A6).
 

@@ -14,7 +14,7 @@ import (
 // setting cannot be used.
 var ErrInvalidConfig = errors.New("invalid configuration")
 
-// The two field orders of 7 and 8 (spec-notes A11).
+// The two field orders of 7 and 8 (reading A11).
 const (
 	// AnswerRequest: 7/8 carry (requester, receiver), the order of the 3 they answer.
 	AnswerRequest = "request"

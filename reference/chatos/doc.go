@@ -8,7 +8,7 @@
 // the capped streaming Reader of wire/chatos, feeds them to the core and
 // carries out what it returns. Serve is the entry point.
 //
-// # Choices where the document and spec-notes leave it to the server
+// # Choices where the document leaves it to the server (readings in catalog/readings.md)
 //
 //   - Nicknames (A7): at most Config.MaxNick bytes (default 32), made of the
 //     characters of Config.NickChars (default ASCII letters, digits, '_' and

@@ -3,7 +3,7 @@
 // point at an untrusted peer (bounded lengths, no allocation sized from the wire).
 //
 // Wire basics (COP 3.1): an opcode byte, then fields. Int is 4 signed bytes,
-// Long 8 signed bytes (ambiguity A3), both big-endian; a String is an Int byte
+// Long 8 signed bytes (reading A3), both big-endian; a String is an Int byte
 // length followed by that many bytes of UTF-8.
 package chatos
 
@@ -72,7 +72,7 @@ type Login struct{ Nick string }
 // LoginAccepted (1) tells a client its nickname was accepted.
 type LoginAccepted struct{ Nick string }
 
-// LoginRefused (2) carries the refused nickname (spec-notes A6).
+// LoginRefused (2) carries the refused nickname (reading A6).
 type LoginRefused struct{ Nick string }
 
 // PrivateRequest (3) asks To for a private connection on behalf of From.
@@ -85,11 +85,11 @@ type PublicMessage struct{ From, Text string }
 type PrivateMessage struct{ From, To, Text string }
 
 // UnknownUser (6) says a nickname could not be found; Name is either the
-// missing nickname or the requester's own (spec-notes A6).
+// missing nickname or the requester's own (reading A6).
 type UnknownUser struct{ Name string }
 
 // PrivateAccept (7) answers a PrivateRequest positively. Field order follows
-// the request (requester, receiver): spec-notes A11.
+// the request (requester, receiver): reading A11.
 type PrivateAccept struct{ From, To string }
 
 // PrivateRefuse (8) answers a PrivateRequest negatively (same order as 7).

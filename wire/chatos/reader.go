@@ -86,7 +86,7 @@ func (r *Reader) Buffered() []byte { return append([]byte(nil), r.buf...) }
 
 // Read reads raw bytes, first from what is buffered, then from the source. It
 // serves a private connection once bridged: after 11 the stream is no longer
-// ChatOS frames (spec-notes A10).
+// ChatOS frames (reading A10).
 func (r *Reader) Read(p []byte) (int, error) {
 	if len(r.buf) > 0 {
 		n := copy(p, r.buf)

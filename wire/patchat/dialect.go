@@ -30,7 +30,7 @@ var RequiredActions = []string{
 	ActionBroadcastOthers, ActionExit,
 }
 
-// Scope says which room list_users reports (interpretation P4).
+// Scope says which room list_users reports (reading P4).
 type Scope string
 
 // The two list_users scopes.

@@ -8,7 +8,7 @@
 // Parse and Check load and validate such files (Check reports each problem
 // with its line and column); Session runs the actions over a connection.
 //
-// The engine matches a stream, not lines (interpretation P1): replies may be
+// The engine matches a stream, not lines (reading P1): replies may be
 // unterminated, several may arrive in one read, and one may be split across
 // reads. A single reader goroutine appends what arrives to a bounded buffer
 // (Options.MaxBuffer); every complete room-message match anywhere in it is cut

@@ -33,7 +33,7 @@ type Options struct {
 }
 
 // Session runs a dialect's actions over one connection. Do is serialised
-// (one command at a time, interpretation P2); WaitMessage, Messages and
+// (one command at a time, reading P2); WaitMessage, Messages and
 // SendRaw may be called from other goroutines.
 type Session struct {
 	conn    net.Conn
