@@ -25,20 +25,21 @@ const (
 	helperNoise      = "HELPER_NOISE"         // write this many bytes of output at start
 )
 
-// TestHelperProcess is not a test: it is the server body run by helperCommand.
-// Arguments after "--": PORT DIR.
-func TestHelperProcess(t *testing.T) {
-	if os.Getenv(helperEnv) != "1" {
-		t.Skip("helper process only")
-	}
-	args := os.Args
-	for i, a := range args {
-		if a == "--" {
-			args = args[i+1:]
-			break
+// TestMain runs the test binary as the helper server instead of the tests
+// when helperEnv is set (helperCommand re-executes it). Arguments after "--":
+// PORT DIR.
+func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) == "1" {
+		args := os.Args
+		for i, a := range args {
+			if a == "--" {
+				args = args[i+1:]
+				break
+			}
 		}
+		os.Exit(helperMain(args[0], args[1]))
 	}
-	os.Exit(helperMain(args[0], args[1]))
+	os.Exit(m.Run())
 }
 
 // helperMain runs the helper server and returns its exit code.
@@ -107,7 +108,7 @@ func writeNoise() {
 // helperCommand is an --exec command line that runs this test binary as the
 // helper server, replacing the shell so the helper leads the process group.
 func helperCommand() string {
-	return fmt.Sprintf("exec '%s' -test.run='^TestHelperProcess$' -- {port} {dir}", os.Args[0])
+	return fmt.Sprintf("exec '%s' -- {port} {dir}", os.Args[0])
 }
 
 // helperOpts returns ExecOptions whose environment turns on the helper with extra settings.

@@ -52,18 +52,6 @@ func TestReferenceIsCertified(t *testing.T) {
 	require.True(t, run.Certified())
 }
 
-func TestFloodOnly(t *testing.T) {
-	if os.Getenv("CHATSPEC_SERVER_LOG") == "" {
-		t.Skip("debug helper")
-	}
-	for range 5 {
-		run := runAgainst(t, refchatos.DefaultConfig(), "@COP-R-4")
-		if !run.Certified() {
-			t.Fatal(run.Results)
-		}
-	}
-}
-
 // BenchmarkChatOSSuite times a whole ChatOS run (idle-timeout case skipped)
 // against the in-process reference: the figure behind "under 3 s".
 func BenchmarkChatOSSuite(b *testing.B) {

@@ -21,13 +21,18 @@ import (
 // helperEnv makes the test binary run as the reference server (exec mode).
 const helperEnv = "CHATSPEC_PATCHAT_REFERENCE_HELPER"
 
-// TestHelperReference is not a test: it is the server body that
-// TestExecModeChecks starts with --exec. Arguments after "--": ADDR DIR.
-func TestHelperReference(t *testing.T) {
-	if os.Getenv(helperEnv) != "1" {
-		t.Skip("helper process only")
+// TestMain runs the test binary as the reference server (the body that
+// TestExecModeChecks starts with --exec) instead of the tests when helperEnv
+// is set. Arguments after "--": ADDR DIR.
+func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) == "1" {
+		os.Exit(helperReference(os.Args))
 	}
-	args := os.Args
+	os.Exit(m.Run())
+}
+
+// helperReference serves the reference until SIGTERM and returns the exit code.
+func helperReference(args []string) int {
 	for i, a := range args {
 		if a == "--" {
 			args = args[i+1:]
@@ -40,16 +45,16 @@ func TestHelperReference(t *testing.T) {
 		AddressFile: filepath.Join(args[1], "address.txt"), AccountsFile: filepath.Join(args[1], "accounts.txt")})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
-	os.Exit(0)
+	return 0
 }
 
 // TestExecModeChecks runs the checks that need chatspec to start the server
 // against the reference started as a separate process, the way a user runs
 // `chatspec run patchat --exec './server --addr {addr} --address-file {dir}/address.txt'`.
 func TestExecModeChecks(t *testing.T) {
-	command := fmt.Sprintf("exec '%s' -test.run='^TestHelperReference$' -- {addr} {dir}", os.Args[0])
+	command := fmt.Sprintf("exec '%s' -- {addr} {dir}", os.Args[0])
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	tg, err := target.Exec(ctx, command, target.ExecOptions{Env: []string{helperEnv + "=1"}})
