@@ -39,13 +39,33 @@ func waitUp(t *testing.T, addr string) {
 	}
 }
 
-// serveUntilSIGTERM runs `chatspec serve ARGS`, lets check use the server,
-// then sends SIGTERM and requires a clean exit.
-func serveUntilSIGTERM(t *testing.T, args []string, addr string, check func()) {
+// waitFile polls until path exists, within a deadline: the address file is
+// the reference's signal that it is ready, written just after it listens, so
+// a port that accepts does not yet prove the file is there.
+func waitFile(t *testing.T, path string) {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("%s never appeared", path)
+		}
+	}
+}
+
+// serveUntilSIGTERM runs `chatspec serve ARGS`, waits with ready until it
+// serves, lets check use the server, then sends SIGTERM and requires a clean exit.
+func serveUntilSIGTERM(t *testing.T, args []string, ready, check func()) {
 	t.Helper()
 	done := make(chan int, 1)
 	go func() { done <- dispatch(append([]string{"serve"}, args...), io.Discard, io.Discard) }()
-	waitUp(t, addr) // once it listens, its signal handler is installed
+	ready() // once it listens, its signal handler is installed
 	check()
 	raiseTerm(t)
 	select {
@@ -64,7 +84,7 @@ func freeAddr(t *testing.T) string {
 
 func TestServeChatOSUntilSIGTERM(t *testing.T) {
 	addr := freeAddr(t)
-	serveUntilSIGTERM(t, []string{"chatos", "--addr", addr, "--max-nick", "8"}, addr, func() {
+	serveUntilSIGTERM(t, []string{"chatos", "--addr", addr, "--max-nick", "8"}, func() { waitUp(t, addr) }, func() {
 		c, err := client.Dial(context.Background(), addr, "probe", transcript.New(), client.Options{Timeout: 2 * time.Second})
 		require.NoError(t, err)
 		defer c.Close()
@@ -79,7 +99,8 @@ func TestServeChatOSUntilSIGTERM(t *testing.T) {
 func TestServePatChatWritesItsAddress(t *testing.T) {
 	addr := freeAddr(t)
 	file := filepath.Join(t.TempDir(), "address.txt")
-	serveUntilSIGTERM(t, []string{"patchat", "--addr", addr, "--address-file", file}, addr, func() {
+	ready := func() { waitFile(t, file); waitUp(t, addr) }
+	serveUntilSIGTERM(t, []string{"patchat", "--addr", addr, "--address-file", file}, ready, func() {
 		data, err := os.ReadFile(file)
 		require.NoError(t, err)
 		assert.Equal(t, addr, strings.TrimSpace(string(data)))

@@ -30,7 +30,7 @@ const lingerTimeout = 2 * time.Second
 // DefaultAddr with accounts in memory only.
 type Config struct {
 	Addr         string        // ListenAndServe address; "" means DefaultAddr
-	AddressFile  string        // if set, the actual listen address is written here (atomically) at start
+	AddressFile  string        // if set, the listen address is written here atomically once listening: its appearance means ready
 	AccountsFile string        // "username<TAB>bcrypt-hash" per line; "" keeps accounts in memory only
 	Capacity     int           // connections at once, logged in or not; 0 means DefaultCapacity
 	MaxLine      int           // longest input line in bytes (without "\r\n"); 0 means DefaultMaxLine
@@ -91,13 +91,19 @@ func Serve(ctx context.Context, ln net.Listener, cfg Config) error { return New(
 // ListenAndServe listens on cfg.Addr (DefaultAddr if empty) and serves until ctx is cancelled.
 func ListenAndServe(ctx context.Context, cfg Config) error { return New(cfg).ListenAndServe(ctx) }
 
-// ListenAndServe listens on the configured address and calls Serve.
+// ListenAndServe loads everything the server needs, then listens on the
+// configured address and serves it as Serve does. The slow part (the accounts
+// file) comes before listening, so the address file follows the listen at once.
 func (s *Server) ListenAndServe(ctx context.Context) error {
+	h, err := s.prepare()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("patchat: listen: %w", err)
 	}
-	return s.Serve(ctx, ln)
+	return s.start(ctx, ln, h)
 }
 
 // Serve loads the accounts, writes the address file if configured, and serves
@@ -105,23 +111,39 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 // for their goroutines and returns nil (graceful shutdown). It returns an
 // error if the configuration or accounts file is bad, or Accept fails.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	defer ln.Close()
+	h, err := s.prepare()
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	return s.start(ctx, ln, h)
+}
+
+// prepare checks the style and loads the accounts into a hub ready to serve.
+func (s *Server) prepare() (*hub, error) {
 	st, err := lookupStyle(s.cfg.Style)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	acc, err := LoadAccounts(s.cfg.AccountsFile, s.cfg.HashCost)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return newHub(s.cfg, st, acc), nil
+}
+
+// start writes the address file (atomically, before the first Accept: once
+// it exists the server is listening) and serves ln until ctx is cancelled.
+func (s *Server) start(ctx context.Context, ln net.Listener, h *hub) error {
+	defer ln.Close()
 	if s.cfg.AddressFile != "" {
 		if err := writeFileAtomic(s.cfg.AddressFile, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
 			return fmt.Errorf("patchat: write address file: %w", err)
 		}
 	}
-	s.cfg.Logger.Info("patchat serving", "addr", ln.Addr().String(), "style", st.name,
+	s.cfg.Logger.Info("patchat serving", "addr", ln.Addr().String(), "style", h.style.name,
 		"capacity", s.cfg.Capacity, "faults", s.cfg.Faults.String())
-	return newHub(s.cfg, st, acc).serve(ctx, ln)
+	return h.serve(ctx, ln)
 }
 
 // hub is one running server: the Core, the accounts and the live connections.

@@ -217,6 +217,25 @@ func TestAddressFileWritten(t *testing.T) {
 	assert.Equal(t, srv.addr+"\n", string(data))
 }
 
+// TestAddressFileMeansListening: the address file is the server's "ready"
+// signal, so the moment it exists, one dial to the address in it succeeds.
+func TestAddressFileMeansListening(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "addr.txt")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ListenAndServe(ctx, Config{Addr: "127.0.0.1:0", AddressFile: file}) }()
+	defer func() { cancel(); require.NoError(t, <-done) }()
+	var data []byte
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(file)
+		data = b
+		return err == nil
+	}, 10*time.Second, time.Millisecond)
+	c, err := net.DialTimeout("tcp", strings.TrimSpace(string(data)), 5*time.Second)
+	require.NoError(t, err, "the address file appeared before the server listened")
+	_ = c.Close()
+}
+
 func TestListenAndServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
