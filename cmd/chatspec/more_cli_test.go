@@ -13,6 +13,7 @@ import (
 // TestExpectationsTurnKnownFailuresGreen: a run writes its failures, and the
 // next run with --expect fails only on what changed.
 func TestExpectationsTurnKnownFailuresGreen(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	exp := filepath.Join(t.TempDir(), "known.txt")
 	args := []string{"run", "chatos", "--faults", "duplicate-nick", "--section", "2.1", "--color", "never"}
 	code, _, _ := chatspecCLI(t, append(args, "--write-expect", exp)...)
@@ -47,6 +48,7 @@ func TestDialectCheckNamesThePlace(t *testing.T) {
 }
 
 func TestBothProtocolsRunByDefault(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	code, out, errs := chatspecCLI(t, "run", "--color", "never", "--tags", "@must and not @serial")
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "chatos:")

@@ -83,6 +83,7 @@ func TestHostileServersFailPromptly(t *testing.T) {
 	}
 	for name, fn := range servers {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			addr := hostile(t, fn)
 			dir := t.TempDir()
 			code, out, errs := chatspecCLI(t, "run", "chatos", "--target", addr, "--timeout", "300ms",
@@ -100,6 +101,7 @@ func TestHostileServersFailPromptly(t *testing.T) {
 }
 
 func TestReferenceIsCertifiedByTheCLI(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--color", "never", "--report", dir)
 	require.Equal(t, 0, code, "stderr: %s\n%s", errs, out)
@@ -112,6 +114,7 @@ func TestReferenceIsCertifiedByTheCLI(t *testing.T) {
 }
 
 func TestFaultyReferenceIsNotCertified(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	code, out, _ := chatspecCLI(t, "run", "chatos", "--faults", "sender-from-packet", "--section", "2.3", "--color", "never")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "FAIL")

@@ -12,7 +12,9 @@ import (
 
 // TestSuiteCatchesEveryFault proves the suite can fail: each fault switch of
 // the reference server is a realistic bug, and the suite must fail (or warn,
-// for a SHOULD) on the requirement that bug breaks.
+// for a SHOULD) on the requirement that bug breaks. Each case runs in
+// parallel against its own in-process server (most of a case is waiting out
+// "nothing arrives" deadlines), so a new case is one more table row.
 func TestSuiteCatchesEveryFault(t *testing.T) {
 	cases := []struct {
 		fault, req string
@@ -33,6 +35,7 @@ func TestSuiteCatchesEveryFault(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.fault, func(t *testing.T) {
+			t.Parallel()
 			cfg := refchatos.DefaultConfig()
 			f, err := refchatos.ParseFaults(c.fault)
 			require.NoError(t, err)
