@@ -19,44 +19,43 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// waitUp polls a port until it accepts, within a deadline: a wait for a
-// server to start, paced by a ticker.
-func waitUp(t *testing.T, addr string) {
-	t.Helper()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(10 * time.Second)
-	for {
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return
-		}
-		select {
-		case <-tick.C:
-		case <-deadline:
-			t.Fatalf("%s never accepted connections", addr)
-		}
-	}
-}
-
-// waitFile polls until path exists, within a deadline: the address file is
-// the reference's signal that it is ready, written just after it listens, so
-// a port that accepts does not yet prove the file is there.
-func waitFile(t *testing.T, path string) {
+// waitFor polls ok, paced by a ticker, until it holds or 10 s have passed:
+// a wait for a server to start, without sleeping.
+func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.After(10 * time.Second)
-	for {
-		if _, err := os.Stat(path); err == nil {
-			return
-		}
+	for !ok() {
 		select {
 		case <-tick.C:
 		case <-deadline:
-			t.Fatalf("%s never appeared", path)
+			t.Fatalf("still waiting for %s", what)
 		}
 	}
+}
+
+// waitUp waits until addr accepts connections.
+func waitUp(t *testing.T, addr string) {
+	t.Helper()
+	waitFor(t, addr+" to accept connections", func() bool {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+// waitFile waits until path exists: the address file is the reference's
+// signal that it is ready, written just after it listens, so a port that
+// accepts does not yet prove the file is there.
+func waitFile(t *testing.T, path string) {
+	t.Helper()
+	waitFor(t, path+" to appear", func() bool {
+		_, err := os.Stat(path)
+		return err == nil
+	})
 }
 
 // serveUntilSIGTERM runs `chatspec serve ARGS`, waits with ready until it
