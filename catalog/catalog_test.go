@@ -109,3 +109,15 @@ func TestStronger(t *testing.T) {
 	assert.False(t, Stronger(Must, Must))
 	assert.False(t, Level("MAY").Valid())
 }
+
+func TestDocumentsAndDigest(t *testing.T) {
+	for _, p := range []string{ChatOS, PatChat} {
+		d, ok := Documents[p]
+		if !ok || len(d.SHA256) != 64 || d.Title == "" {
+			t.Errorf("Documents[%q] = %+v", p, d)
+		}
+	}
+	if len(Digest()) != 64 {
+		t.Errorf("Digest() = %q", Digest())
+	}
+}

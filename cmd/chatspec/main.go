@@ -18,6 +18,8 @@ Usage:
   chatspec fuzz chatos|patchat [flags]    throw malformed input at a server
   chatspec replay FINDING                 replay one saved fuzz finding
   chatspec dialect check FILE...          validate Pat Chat dialect files
+  chatspec list [chatos|patchat] [--json] every requirement with the scenarios that check it
+  chatspec version                        chatspec's version and the digests a certificate quotes
 
 Run 'chatspec COMMAND -h' for a command's flags.
 Exit status: 0 certified (or nothing found), 1 not certified (or findings), 2 usage error or unreachable target.
@@ -43,6 +45,10 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return replayMain(rest, stdout, stderr)
 	case "dialect":
 		return dialectMain(rest, stdout, stderr)
+	case "list":
+		return listMain(rest, stdout, stderr)
+	case "version":
+		return versionMain(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -42,6 +42,7 @@ type runOptions struct {
 	repeat       int
 	progress     bool
 	color        string
+	dryRun       bool
 }
 
 // usageError is a mistake in the command line: exit status 2.
@@ -85,6 +86,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.IntVar(&o.repeat, "repeat", 1, "run the suite this many times and flag scenarios whose outcome changes (flakes)")
 	fs.BoolVar(&o.progress, "progress", false, "print a line per finished scenario on stderr")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "list the scenarios this run would execute, and run nothing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -147,6 +149,9 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
 		return results.ExitUsage
+	}
+	if o.dryRun {
+		return dryRun(o, stdout, stderr)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
