@@ -29,3 +29,20 @@ func TestParseRejectsTyposAndBadValues(t *testing.T) {
 		assert.ErrorIs(t, err, ErrBadProfile, src)
 	}
 }
+
+func TestOptionsNameEveryKeyOfTheFile(t *testing.T) {
+	p, err := Parse([]byte("max-nick: 16\nanswer-order: reversed\n"), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"max-nick": "16", "idle-timeout": "5m0s", "answer-order": "reversed", "capacity": "100", "long-wait": "10s"}
+	got := p.Options()
+	if len(got) != len(want) {
+		t.Fatalf("Options() = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("Options()[%q] = %q, want %q", k, got[k], v)
+		}
+	}
+}

@@ -31,6 +31,8 @@ type htmlPage struct {
 	Failures  []htmlFailure
 	Runs      []htmlRun
 	Caps      string
+	Cert      []certField // the certificate, when the run earned one
+	CertLines []string
 }
 
 // htmlRun is one protocol's part of the page.
@@ -106,6 +108,9 @@ func htmlPageFor(runs []*results.Run, wireBudget int) htmlPage {
 	}
 	page.Failures = b.failures
 	failureOrder(page.Failures)
+	if c := results.NewCertificate(all); c != nil {
+		page.Cert, page.CertLines = certificateFields(c), certificateOutcomes(c)
+	}
 	return page
 }
 

@@ -22,6 +22,7 @@ func Markdown(w io.Writer, runs []*results.Run) error {
 	all := results.Runs(runs)
 	fmt.Fprintf(&b, "## chatspec: %s\n\n", verdictLine(all))
 	mdCounts(&b, runs)
+	mdCertificate(&b, results.NewCertificate(all))
 	for _, run := range runs {
 		mdRun(&b, run)
 	}

@@ -119,6 +119,13 @@ type Run struct {
 	Results   []Result      `json:"results"`
 	TargetLog string        `json:"target_log,omitempty"` // tail of the server's stderr (exec mode)
 	Crashes   []Crash       `json:"crashes,omitempty"`
+
+	// What a certificate quotes about the run (see NewCertificate).
+	Name           string            `json:"name,omitempty"`            // the server's name (--name), defaulting to Target
+	Version        string            `json:"version,omitempty"`         // chatspec's module version
+	FeaturesDigest string            `json:"features_digest,omitempty"` // SHA-256 of the feature files run
+	Profile        map[string]string `json:"profile,omitempty"`         // the profile's declared options
+	Selection      string            `json:"selection,omitempty"`       // the flags that narrowed the run ("--section 2.3"); empty for a full run
 }
 
 // OutcomeFor turns "did the check hold" into an Outcome for a scenario of

@@ -85,3 +85,43 @@ func TestDryRunListsWhatARunExecutes(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "no scenario selected")
 }
+
+// checkCertificate reads the certificate a certified full ChatOS run wrote:
+// every catalogue ID judged or deselected, with the digests quoted.
+func checkCertificate(t *testing.T, dir string) {
+	t.Helper()
+	var c results.Certificate
+	require.NoError(t, json.Unmarshal([]byte(readReport(t, dir, "certificate.json")), &c))
+	assert.Equal(t, "CERTIFIED", c.Verdict)
+	assert.Equal(t, catalog.Digest(), c.Catalogue)
+	require.Len(t, c.Protocols, 1)
+	s := c.Protocols[0]
+	assert.Equal(t, embeddedDigest(protocols["chatos"]), s.FeaturesDigest)
+	assert.Equal(t, catalog.Documents["chatos"], s.Document)
+	assert.Equal(t, "32", s.Profile["max-nick"])
+	assert.Len(t, s.Requirements, len(catalog.ForProtocol("chatos"))-len(s.Deselected))
+	assert.NotEmpty(t, s.Requirements)
+	assert.Contains(t, readReport(t, dir, "summary.md"), "### Certificate")
+	assert.Contains(t, readReport(t, dir, "report.html"), `id="certificate"`)
+}
+
+// A failing run and a partial certified run write no certificate, and a
+// stale one from an earlier run in the same folder is removed.
+func TestNoCertificateForFailingOrPartialRuns(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "certificate.json")
+	require.NoError(t, os.WriteFile(stale, []byte("{}"), 0o644))
+	code, _, _ := chatspecCLI(t, "run", "chatos", "--faults", "sender-from-packet", "--section", "2.3", "--color", "never", "--report", dir)
+	require.Equal(t, 1, code)
+	assert.NoFileExists(t, stale)
+	code, _, errs := chatspecCLI(t, "run", "chatos", "--section", "2.3", "--color", "never", "--report", dir, "--name", "ref")
+	require.Equal(t, 0, code, errs)
+	assert.NoFileExists(t, stale, "a partial run is not certified as a whole")
+	f, err := os.Open(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	defer f.Close()
+	runs, err := results.ReadJSON(f)
+	require.NoError(t, err)
+	assert.Equal(t, "--section 2.3", runs[0].Selection)
+	assert.Equal(t, "ref", runs[0].Name)
+}

@@ -43,6 +43,8 @@ type runOptions struct {
 	progress     bool
 	color        string
 	dryRun       bool
+	name         string // the server's name in reports (--name)
+	selection    string // the flags that narrowed the run, for results.Run.Selection
 }
 
 // usageError is a mistake in the command line: exit status 2.
@@ -87,6 +89,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.BoolVar(&o.progress, "progress", false, "print a line per finished scenario on stderr")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the scenarios this run would execute, and run nothing")
+	fs.StringVar(&o.name, "name", "", "the server's name in reports and `chatspec compare` (default: the target)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -137,6 +140,7 @@ func (o *runOptions) finish(profilePath, tags, section string) error {
 		return usagef("--section: %v", err)
 	}
 	o.tags = steps.And(t, s)
+	o.selection = selectionOf(map[string]string{"--tags": tags, "--section": section, "--features": o.featuresDir})
 	return nil
 }
 
@@ -206,6 +210,9 @@ func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*
 	run := results.MergeRepeats(repeats)
 	if run != nil && o.tags == "" && o.featuresDir == "" {
 		results.AddUncovered(run, catalog.ForProtocol(p.name))
+	}
+	if run != nil {
+		describeRun(run, o, suite.Features)
 	}
 	return run, err
 }
@@ -313,7 +320,7 @@ func writeReports(runs []*results.Run, o *runOptions) error {
 			return err
 		}
 	}
-	return nil
+	return writeCertificate(o.report, runs)
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -106,11 +106,12 @@ func TestReferenceIsCertifiedByTheCLI(t *testing.T) {
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--color", "never", "--report", dir)
 	require.Equal(t, 0, code, "stderr: %s\n%s", errs, out)
 	assert.Contains(t, out, "CERTIFIED")
-	for _, f := range []string{"results.json", "junit.xml", "summary.md"} {
+	for _, f := range []string{"results.json", "junit.xml", "summary.md", "report.html", "certificate.json"} {
 		data, err := os.ReadFile(filepath.Join(dir, f))
 		require.NoError(t, err)
 		assert.Contains(t, string(data), "COP-3.5-6", f)
 	}
+	checkCertificate(t, dir)
 }
 
 func TestFaultyReferenceIsNotCertified(t *testing.T) {
