@@ -25,7 +25,9 @@ func TestCertificateGolden(t *testing.T) {
 	runs := certifiedRuns()
 	// The catalogue's digest changes with every catalogue edit: the golden
 	// files hold a placeholder for it.
-	stable := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte(catalog.Digest()), []byte("CATALOGUE-SHA256")) }
+	stable := func(b []byte) []byte {
+		return bytes.ReplaceAll(b, []byte(catalog.Digest()), []byte("CATALOGUE-SHA256"))
+	}
 	golden(t, "summary_certified.md.golden", stable(markdownOut(t, runs)))
 	golden(t, "report_certified.html.golden", stable([]byte(htmlOut(t, runs))))
 	var b bytes.Buffer
