@@ -124,8 +124,10 @@ func junitSuiteFor(run *results.Run) junitSuite {
 		s.Timestamp = run.Started.UTC().Format(time.RFC3339)
 	}
 	s.SystemErr = text(suiteLog(run))
+	names := map[string]int{}
 	for _, r := range run.Sorted() {
 		c := junitCaseFor(&r, run.Strict)
+		c.Name = uniqueName(names, c.Name, c.Line)
 		s.Tests++
 		switch {
 		case c.Failure != nil:
@@ -148,7 +150,7 @@ func junitCaseFor(r *results.Result, strict bool) junitCase {
 		SystemOut: text(junitNotes(r)),
 	}
 	c.File, c.Line = splitLocation(clean(r.Location))
-	props := []junitProperty{{"level", string(r.Level)}}
+	props := []junitProperty{{"level", string(r.Level)}, {"outcome", string(r.Outcome)}}
 	for _, id := range r.Reqs {
 		props = append(props, junitProperty{"requirement", clean(id)})
 	}
@@ -173,7 +175,23 @@ func setVerdict(c *junitCase, r *results.Result, strict bool) {
 		c.Skipped = &junitSkipped{Message: oneLine(string(r.Outcome) + ": " + r.Message)}
 	case r.Outcome == results.Warn:
 		c.SystemOut = text("WARN (SHOULD not met)\n" + detailBody(r) + transcriptBlock(r))
+	case r.Outcome == results.Info:
+		c.SystemOut = text("INFO (an observation; the document leaves the choice to the server)\n" + detailBody(r))
 	}
+}
+
+// uniqueName keeps testcase names unique within a suite, as CI tools key
+// history on them: an Outline's examples are named by their values, and a
+// name seen before gets its feature line added.
+func uniqueName(seen map[string]int, name, line string) string {
+	seen[name]++
+	if seen[name] == 1 {
+		return name
+	}
+	if line == "" {
+		line = strconv.Itoa(seen[name])
+	}
+	return name + " (line " + line + ")"
 }
 
 // suiteLog is the run's crashes and the tail of the server's stderr.

@@ -13,52 +13,68 @@ import (
 // keeps it whole.
 const maxMarkdownTranscript = 8 << 10
 
-// Markdown writes summary.md for a CI job summary or a PR comment: the
-// verdict, a counts table per run, the requirement table (one row per
-// requirement and scenario), then each failure in a <details> block with
-// its transcript in a fenced block. Table cells are escaped by hand.
+// Markdown writes summary.md for a CI job summary or a PR comment, most
+// important first: the verdict and counts, the certificate when there is
+// one, each failure as a short excerpt (expected, actual), the
+// observations, then per run the full table and every failure's details
+// with its transcript, collapsed. The whole stays under maxMarkdown, within
+// GitHub's 1 MiB job-summary limit: what does not fit is left out, last
+// parts first, and the summary says so. Table cells are escaped by hand.
 func Markdown(w io.Writer, runs []*results.Run) error {
-	var b strings.Builder
+	m := newMDWriter(maxMarkdown)
 	all := results.Runs(runs)
-	fmt.Fprintf(&b, "## chatspec: %s\n\n", verdictLine(all))
-	mdCounts(&b, runs)
-	mdCertificate(&b, results.NewCertificate(all))
+	m.add(fmt.Sprintf("## chatspec: %s\n\n", verdictLine(all)))
+	m.add(mdCounts(runs))
+	var cert strings.Builder
+	mdCertificate(&cert, results.NewCertificate(all))
+	m.add(cert.String())
+	mdFailures(m, runs)
+	mdObservations(m, runs)
 	for _, run := range runs {
-		mdRun(&b, run)
+		mdRun(m, run)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, m.finish())
 	return err
 }
 
-func mdCounts(b *strings.Builder, runs []*results.Run) {
+func mdCounts(runs []*results.Run) string {
+	var b strings.Builder
 	b.WriteString("| Protocol | Target | Passed | Failed | Warned | Info | Inconclusive | Untestable | Skipped | Errors | Time |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, run := range runs {
 		c := run.Counts()
-		fmt.Fprintf(b, "| %s | %s (%s) | %d | %d | %d | %d | %d | %d | %d | %d | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s (%s) | %d | %d | %d | %d | %d | %d | %d | %d | %s |\n",
 			mdCell(run.Protocol), mdCell(run.Target), mdCell(run.Mode),
 			c.Pass, c.Fail, c.Warn, c.Info, c.Inconclusive, c.Untestable, c.Skipped, c.Error, formatDuration(run.Duration))
 	}
-	fmt.Fprintf(b, "\n%s\n", summaryLine(results.Runs(runs).Counts(), results.Runs(runs).Duration()))
+	fmt.Fprintf(&b, "\n%s\n", summaryLine(results.Runs(runs).Counts(), results.Runs(runs).Duration()))
+	return b.String()
 }
 
-func mdRun(b *strings.Builder, run *results.Run) {
-	fmt.Fprintf(b, "\n### %s\n\n", mdCell(runTitle(run)))
-	b.WriteString("| Section | Requirement | Level | Scenario | Result | Time |\n")
-	b.WriteString("|---|---|---|---|---|---|\n")
-	for _, row := range run.Rows() {
-		r := row.Result
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", mdCell(row.Section), mdCell(row.Req),
-			mdCell(string(row.Level)), mdCell(scenarioLabel(r)), mdOutcome(r), cellTime(r))
+func mdRun(m *mdWriter, run *results.Run) {
+	m.add(fmt.Sprintf("\n### %s\n", mdCell(runTitle(run))))
+	rows := run.Rows()
+	if m.add(fmt.Sprintf("\n<details><summary>Every requirement (%d rows)</summary>\n\n", len(rows))) {
+		m.add("| Section | Requirement | Level | Scenario | Result | Time |\n|---|---|---|---|---|---|\n")
+		for _, row := range rows {
+			r := row.Result
+			m.add(fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCell(row.Section), mdCell(row.Req),
+				mdCell(string(row.Level)), mdCell(scenarioLabel(r)), mdOutcome(r), cellTime(r)))
+		}
+		m.always("\n</details>\n")
 	}
 	sorted := run.Sorted()
 	for i := range sorted {
 		if detailed(&sorted[i]) {
-			mdDetails(b, &sorted[i])
+			var b strings.Builder
+			mdDetails(&b, &sorted[i])
+			m.add(b.String())
 		}
 	}
-	mdNotChecked(b, sorted)
-	mdCrashes(b, run)
+	var b strings.Builder
+	mdNotChecked(&b, sorted)
+	mdCrashes(&b, run)
+	m.add(b.String())
 }
 
 // mdOutcome is the Result cell: bold when it needs attention.
@@ -71,7 +87,7 @@ func mdOutcome(r *results.Result) string {
 }
 
 func mdDetails(b *strings.Builder, r *results.Result) {
-	fmt.Fprintf(b, "\n<details><summary><b>%s</b> %s %s</summary>\n\n",
+	fmt.Fprintf(b, "\n<details><summary>Details: <b>%s</b> %s %s</summary>\n\n",
 		htmlText(resultLabel(r)), htmlText(reqList(r)), htmlText(scenarioLabel(r)))
 	fence(b, "text", detailBody(r))
 	if r.Transcript != "" {

@@ -207,7 +207,7 @@ func TestJUnitCaseNameAndProperties(t *testing.T) {
 		assert.Equal(t, "chatos.3.5", c.Classname)
 		assert.Equal(t, "features/chatos/3_5_private.feature", c.File)
 		assert.Equal(t, "12", c.Line)
-		assert.Equal(t, []junitProperty{{"level", "MUST"}, {"requirement", "COP-3.5-6"}, {"requirement", "COP-3.5-7"}}, c.Properties.Props)
+		assert.Equal(t, []junitProperty{{"level", "MUST"}, {"outcome", "FAIL"}, {"requirement", "COP-3.5-6"}, {"requirement", "COP-3.5-7"}}, c.Properties.Props)
 		assert.Contains(t, c.Failure.Body, "expected one of:")
 	}
 	assert.True(t, found)

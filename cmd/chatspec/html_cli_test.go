@@ -57,3 +57,12 @@ func readReport(t *testing.T, dir, name string) string {
 	require.NoError(t, err)
 	return string(data)
 }
+
+func TestGitHubAnnotationsFromTheCLI(t *testing.T) {
+	code, out, _ := chatspecCLI(t, "run", "chatos", "--faults", "sender-from-packet", "--section", "2.3", "--color", "never", "--github")
+	require.Equal(t, 1, code)
+	assert.Equal(t, 2, strings.Count(out, "\n::error title=COP-2.3-1::FAIL A forged sender"), out)
+	assert.Contains(t, out, "\n::notice title=chatspec verdict::NOT CERTIFIED (2 MUST failures)")
+	_, plain, _ := chatspecCLI(t, "run", "chatos", "--faults", "sender-from-packet", "--section", "2.3", "--color", "never")
+	assert.NotContains(t, plain, "::error")
+}

@@ -44,6 +44,7 @@ type runOptions struct {
 	color        string
 	dryRun       bool
 	name         string // the server's name in reports (--name)
+	github       bool   // print GitHub Actions annotations
 	selection    string // the flags that narrowed the run, for results.Run.Selection
 }
 
@@ -89,6 +90,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.BoolVar(&o.progress, "progress", false, "print a line per finished scenario on stderr")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the scenarios this run would execute, and run nothing")
+	fs.BoolVar(&o.github, "github", false, "print GitHub Actions annotations for the first ten failures and a notice with the verdict")
 	fs.StringVar(&o.name, "name", "", "the server's name in reports and `chatspec compare` (default: the target)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -273,6 +275,11 @@ func finishRuns(runs []*results.Run, o *runOptions, stdout, stderr io.Writer) in
 	}
 	if err := reports.Console(stdout, runs, reports.ConsoleOptions{Color: color}); err != nil {
 		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
+	}
+	if o.github {
+		if err := reports.GitHub(stdout, runs); err != nil {
+			fmt.Fprintf(stderr, "chatspec run: %v\n", err)
+		}
 	}
 	if err := writeReports(runs, o); err != nil {
 		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
