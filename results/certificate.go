@@ -126,6 +126,20 @@ func (r *Run) outcomesOf(id string) (*CertifiedOutcome, *DeselectedOutcome) {
 	return judged, skipped
 }
 
+// RequirementOutcome is the run's outcome for one requirement: the worst
+// outcome of the scenarios that judged it, or, when none did, why it was
+// not judged (SKIPPED, UNTESTABLE). ok is false when no result names it.
+func (r *Run) RequirementOutcome(id string) (o Outcome, ok bool) {
+	judged, skipped := r.outcomesOf(id)
+	switch {
+	case judged != nil:
+		return judged.Outcome, true
+	case skipped != nil:
+		return skipped.Outcome, true
+	}
+	return "", false
+}
+
 func names(res Result, id string) bool {
 	for _, x := range res.Reqs {
 		if x == id {

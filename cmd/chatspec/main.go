@@ -20,6 +20,7 @@ Usage:
   chatspec dialect check FILE...          validate Pat Chat dialect files
   chatspec list [chatos|patchat] [--json] every requirement with the scenarios that check it
   chatspec version                        chatspec's version and the digests a certificate quotes
+  chatspec compare DIR... --out DIR       several runs' reports side by side (compare.html, compare.md)
 
 Run 'chatspec COMMAND -h' for a command's flags.
 Exit status: 0 certified (or nothing found), 1 not certified (or findings), 2 usage error or unreachable target.
@@ -47,6 +48,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return dialectMain(rest, stdout, stderr)
 	case "list":
 		return listMain(rest, stdout, stderr)
+	case "compare":
+		return compareMain(rest, stdout, stderr)
 	case "version":
 		return versionMain(rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
