@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -17,6 +18,10 @@ type ConsoleOptions struct {
 	// Color turns on ANSI colours. The CLI sets it when stdout is a terminal;
 	// the renderer never looks at the environment itself.
 	Color bool
+	// Width is the terminal's width in columns: the table's scenario names
+	// are shortened so that no line is wider (never below minScenarioWidth).
+	// 0 means no limit.
+	Width int
 }
 
 // consoleHeader is the table's header, printed as written.
@@ -58,7 +63,7 @@ func (p painter) outcome(r *results.Result) string {
 // error with its transcript, what was not checked and why, and the
 // observations; then the summary line and the verdict.
 func Console(w io.Writer, runs []*results.Run, opts ConsoleOptions) error {
-	cw := &consoleWriter{w: w, p: painter(opts.Color)}
+	cw := &consoleWriter{w: w, p: painter(opts.Color), width: opts.Width}
 	for i, run := range runs {
 		if i > 0 {
 			cw.printf("\n")
@@ -82,9 +87,10 @@ func Console(w io.Writer, runs []*results.Run, opts ConsoleOptions) error {
 
 // consoleWriter keeps the first write error so sections read straight.
 type consoleWriter struct {
-	w   io.Writer
-	p   painter
-	err error
+	w     io.Writer
+	p     painter
+	width int
+	err   error
 }
 
 func (c *consoleWriter) printf(format string, args ...any) {
@@ -115,9 +121,11 @@ func (c *consoleWriter) table(run *results.Run) error {
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 	)
 	t.Header(consoleHeader...)
-	for _, row := range run.Rows() {
+	rows := run.Rows()
+	fit := scenarioWidth(rows, c.width)
+	for _, row := range rows {
 		r := row.Result
-		err := t.Append([]string{row.Section, row.Req, string(row.Level), scenarioLabel(r), c.p.outcome(r), cellTime(r)})
+		err := t.Append([]string{row.Section, row.Req, string(row.Level), shorten(scenarioLabel(r), fit), c.p.outcome(r), cellTime(r)})
 		if err != nil {
 			return fmt.Errorf("console table: %w", err)
 		}
@@ -126,6 +134,34 @@ func (c *consoleWriter) table(run *results.Run) error {
 		return fmt.Errorf("console table: %w", err)
 	}
 	return nil
+}
+
+// minScenarioWidth is the narrowest the Scenario column gets, however
+// narrow the terminal: below it a name says nothing.
+const minScenarioWidth = 16
+
+// tableOverhead is what the table's borders and padding take: seven '|'
+// and a space either side of each of the six cells.
+const tableOverhead = 7 + 6*2
+
+// scenarioWidth is the widest a scenario name may be for the table to fit
+// width columns (0: no limit). Only that column gives way: the Result cell
+// and the IDs are never cut.
+func scenarioWidth(rows []results.Row, width int) int {
+	if width <= 0 {
+		return 0
+	}
+	cols := []int{len("Section"), len("Requirement"), len("Level"), len("Result"), len("Time")}
+	for _, row := range rows {
+		for i, cell := range []string{row.Section, row.Req, string(row.Level), resultLabel(row.Result), cellTime(row.Result)} {
+			cols[i] = max(cols[i], utf8.RuneCountInString(cell))
+		}
+	}
+	fixed := tableOverhead
+	for _, n := range cols {
+		fixed += n
+	}
+	return max(width-fixed, minScenarioWidth)
 }
 
 // failures prints a block per FAIL, WARN and ERROR.

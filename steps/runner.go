@@ -44,6 +44,9 @@ type Options struct {
 	Concurrency int       // scenarios at once (scenarios tagged @serial run alone, after)
 	Strict      bool      // SHOULD failures fail the run
 	Progress    io.Writer // one line per finished scenario, or nil
+	// Observe, when set, is called with each result as its scenario
+	// finishes (from several goroutines at once): live progress.
+	Observe func(results.Result)
 }
 
 // Run runs the suite against env's target and returns one Result per scenario.
@@ -222,6 +225,9 @@ func (r *runner) add(pickleID string, res results.Result) {
 	r.recorded[pickleID] = true
 	n := len(r.results)
 	r.mu.Unlock()
+	if r.opt.Observe != nil {
+		r.opt.Observe(res)
+	}
 	if r.opt.Progress != nil {
 		fmt.Fprintf(r.opt.Progress, "[%3d] %-10s %-24s %s\n", n, res.Outcome,
 			strings.Join(res.Reqs, " "), res.Scenario)

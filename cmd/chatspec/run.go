@@ -87,7 +87,7 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.StringVar(&o.writeExpect, "write-expect", "", "write this run's failures as an expectations file")
 	fs.StringVar(&o.faults, "faults", "", "embedded reference only: turn on fault switches (to see chatspec fail)")
 	fs.IntVar(&o.repeat, "repeat", 1, "run the suite this many times and flag scenarios whose outcome changes (flakes)")
-	fs.BoolVar(&o.progress, "progress", false, "print a line per finished scenario on stderr")
+	fs.BoolVar(&o.progress, "progress", false, "print a plain line per finished scenario on stderr (on a terminal, a status line is redrawn in place anyway)")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto, always or never")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the scenarios this run would execute, and run nothing")
 	fs.BoolVar(&o.github, "github", false, "print GitHub Actions annotations for the first ten failures and a notice with the verdict")
@@ -194,12 +194,11 @@ func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*
 		return nil, err
 	}
 	opt := steps.Options{Tags: o.tags, Concurrency: o.concurrency, Strict: o.strict}
-	if o.progress {
-		opt.Progress = stderr
-	} else if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		fmt.Fprintf(stderr, "chatspec: running the %s suite against %s ...\n", p.name, tg.Addr())
-	}
 	suite := p.suite(steps.Suite{Features: featuresFrom(p, o.featuresDir)})
+	if live := newLiveProgress(p.name, stderr, o, suite.Features); live != nil {
+		opt.Observe = live.observe
+		defer live.finish()
+	}
 	var repeats []*results.Run
 	for range o.repeat {
 		var run *results.Run
@@ -273,7 +272,7 @@ func finishRuns(runs []*results.Run, o *runOptions, stdout, stderr io.Writer) in
 	if f, ok := stdout.(*os.File); ok && o.color == "auto" {
 		color = isatty.IsTerminal(f.Fd())
 	}
-	if err := reports.Console(stdout, runs, reports.ConsoleOptions{Color: color}); err != nil {
+	if err := reports.Console(stdout, runs, reports.ConsoleOptions{Color: color, Width: terminalWidth(stdout)}); err != nil {
 		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
 	}
 	if o.github {
