@@ -120,8 +120,16 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 		return fail("unexpected argument %q", fs.Arg(0))
 	case opt.server.protocol == "" && opt.minimise == "":
 		return fail("name the protocol: chatspec fuzz chatos|patchat")
-	case opt.workers < 1, opt.cases < 0, opt.duration < 0, opt.probeEvery < 1, opt.maxTests < 1:
-		return fail("--workers, --probe-every and --max-tests must be at least 1; --cases and --duration not negative")
+	case opt.workers < 1:
+		return fail("--workers must be at least 1, got %d", opt.workers)
+	case opt.probeEvery < 1:
+		return fail("--probe-every must be at least 1, got %d", opt.probeEvery)
+	case opt.maxTests < 1:
+		return fail("--max-tests must be at least 1, got %d", opt.maxTests)
+	case opt.cases < 0:
+		return fail("--cases must not be negative, got %d", opt.cases)
+	case opt.duration < 0:
+		return fail("--duration must not be negative, got %v", opt.duration)
 	}
 	if opt.cases == 0 && opt.duration == 0 {
 		opt.duration = time.Minute

@@ -40,6 +40,7 @@ func init() {
 			env.Extra, env.Dialect = d, name
 			return nil
 		},
+		ownFlags: []string{"dialect"},
 	}
 }
 

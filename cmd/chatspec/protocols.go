@@ -22,6 +22,8 @@ type protocol struct {
 	reference func(faults, dir string) (func(ctx context.Context, ln net.Listener) error, error)
 	// prepare sets protocol-specific run-wide values (the Pat Chat dialect).
 	prepare func(env *steps.Env, o *runOptions) error
+	// ownFlags are the flags that apply to this protocol only.
+	ownFlags []string
 }
 
 var protocols = map[string]protocol{}
