@@ -6,21 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/chatspec/chatspec/fuzz"
-	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
-	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
-	refchatos "github.com/chatspec/chatspec/reference/chatos"
-	refpatchat "github.com/chatspec/chatspec/reference/patchat"
 	"github.com/chatspec/chatspec/target"
-	wirepatchat "github.com/chatspec/chatspec/wire/patchat"
 )
 
 // replayMain runs "chatspec replay FINDING [flags]": the finding's case once,
@@ -117,30 +110,18 @@ func (s *serverFlags) check(stderr io.Writer, cmd string) error {
 		fmt.Fprintf(stderr, cmd+": "+format+"\n", a...)
 		return errFuzzUsage
 	}
+	p, known := protocols[s.protocol]
 	switch {
-	case s.protocol != fuzzchatos.Name && s.protocol != fuzzpatchat.Name:
+	case !known:
 		return fail("unknown protocol %q: want chatos or patchat", s.protocol)
 	case s.target != "" && s.exec != "":
 		return fail("give --target or --exec, not both")
 	case s.faults != "" && (s.target != "" || s.exec != ""):
 		return fail("--faults applies only to the bundled reference (no --target, no --exec)")
-	case s.dialect != "" && s.protocol != fuzzpatchat.Name:
+	case s.dialect != "" && !slices.Contains(p.ownFlags, "dialect"):
 		return fail("--dialect applies only to patchat")
 	}
-	return s.checkFaults(fail)
-}
-
-func (s *serverFlags) checkFaults(fail func(string, ...any) error) error {
-	if s.faults == "" {
-		return nil
-	}
-	var err error
-	if s.protocol == fuzzchatos.Name {
-		_, err = refchatos.ParseFaults(s.faults)
-	} else {
-		_, err = refpatchat.ParseFaults(s.faults)
-	}
-	if err != nil {
+	if _, err := p.reference(nil, s.faults, nil); err != nil {
 		return fail("%v", err)
 	}
 	return nil
@@ -201,34 +182,17 @@ func aliveWithin(ctx context.Context, t target.Target, d time.Duration) error {
 
 // fuzzProtocol returns the fuzz protocol, with the dialect for patchat.
 func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
-	if s.protocol == fuzzchatos.Name {
-		return fuzzchatos.New(), nil
-	}
-	if s.dialect == "" {
-		return fuzzpatchat.Default()
-	}
-	data, err := os.ReadFile(s.dialect)
-	if err != nil {
-		return nil, fmt.Errorf("dialect: %w", err)
-	}
-	d, err := wirepatchat.Parse(data, s.dialect)
-	if err != nil {
-		return nil, err
-	}
-	return fuzzpatchat.New(d), nil
+	return protocols[s.protocol].fuzzer(s.dialect)
 }
 
 // inProcessServe runs the bundled reference inside chatspec (no faults:
 // the crash faults would take chatspec down with it).
 func (s *serverFlags) inProcessServe() target.ServeFunc {
-	if s.protocol == fuzzchatos.Name {
-		return func(ctx context.Context, ln net.Listener) error {
-			return refchatos.Serve(ctx, ln, refchatos.DefaultConfig())
-		}
+	serve, err := protocols[s.protocol].reference(nil, "", nil)
+	if err != nil {
+		panic(err) // the default configuration is valid: a defect of chatspec
 	}
-	return func(ctx context.Context, ln net.Listener) error {
-		return refpatchat.Serve(ctx, ln, refpatchat.Config{HashCost: bcrypt.MinCost})
-	}
+	return serve
 }
 
 // referenceChild runs the reference with faults as a child process
@@ -240,9 +204,6 @@ func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error)
 		return nil, fmt.Errorf("find chatspec's own binary: %w", err)
 	}
 	cmd := fmt.Sprintf("exec %s serve %s --addr {addr} --faults %s", shellQuote(self), s.protocol, shellQuote(s.faults))
-	if s.protocol == fuzzpatchat.Name {
-		cmd += fmt.Sprintf(" --hash-cost %d", bcrypt.MinCost) // fast probes: each registers two users
-	}
 	return target.Exec(ctx, cmd, target.ExecOptions{})
 }
 

@@ -279,10 +279,10 @@ func openTarget(ctx context.Context, p protocol, o *runOptions) (target.Target, 
 	if err != nil {
 		return nil, err
 	}
-	serve, err := p.reference(o.faults, dir)
+	serve, err := p.reference(p.runArgs(dir), o.faults, nil)
 	if err != nil {
 		os.RemoveAll(dir)
-		return nil, usagef("--faults: %v", err)
+		return nil, usagef("%v", err)
 	}
 	tg, err := target.InProcess(ctx, serve)
 	if err != nil {
