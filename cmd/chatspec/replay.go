@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/chatspec/chatspec/fuzz"
@@ -203,9 +202,6 @@ func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error)
 	if err != nil {
 		return nil, fmt.Errorf("find chatspec's own binary: %w", err)
 	}
-	cmd := fmt.Sprintf("exec %s serve %s --addr {addr} --faults %s", shellQuote(self), s.protocol, shellQuote(s.faults))
+	cmd := target.CommandLine(self, "serve", s.protocol, "--addr", "{addr}", "--faults", s.faults)
 	return target.Exec(ctx, cmd, target.ExecOptions{})
 }
-
-// shellQuote quotes s for /bin/sh.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
