@@ -98,8 +98,13 @@ func TestOutputPathsCheckedBeforeTheRun(t *testing.T) {
 		assert.Contains(t, errs, want, "%v", flags)
 		assert.Empty(t, out, "%v: the suite must not have run", flags)
 	}
+	code, out, errs := chatspecCLI(t, "fuzz", "chatos", "--cases", "1", "--report", file)
+	assert.Equal(t, 2, code, "fuzz --report FILE")
+	assert.Contains(t, errs, "--report "+file+": is a file")
+	assert.Empty(t, out, "fuzz --report FILE: nothing ran")
+
 	fresh := filepath.Join(dir, "new", "report")
-	code, _, errs := chatspecCLI(t, "run", "chatos", "--section", "2.2", "--color", "never", "--report", fresh)
+	code, _, errs = chatspecCLI(t, "run", "chatos", "--section", "2.2", "--color", "never", "--report", fresh)
 	assert.Equal(t, 0, code, errs)
 	assert.FileExists(t, filepath.Join(fresh, "results.json"), "a missing --report folder is created")
 }

@@ -131,6 +131,9 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 	case opt.duration < 0:
 		return fail("--duration must not be negative, got %v", opt.duration)
 	}
+	if err := notAFile("report", opt.report); err != nil {
+		return fail("%v", err)
+	}
 	if opt.cases == 0 && opt.duration == 0 {
 		opt.duration = time.Minute
 	}
