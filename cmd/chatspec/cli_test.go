@@ -26,6 +26,10 @@ func TestEverySubcommandAnswersHelp(t *testing.T) {
 		"dialect -h":           "check FILE",
 		"dialect check -h":     "check FILE",
 		"dialect check --help": "file:line",
+		"list -h":              "-json",
+		"list patchat --help":  "-json",
+		"compare -h":           "-out",
+		"version -h":           "takes no flags",
 	}
 	for line, want := range cases {
 		code, out, errs := chatspecCLI(t, strings.Fields(line)...)
