@@ -27,12 +27,13 @@ func MustEncode(p Packet) []byte {
 
 // Append appends the wire bytes of p to b without validating it.
 func Append(b []byte, p Packet) []byte {
-	b = append(b, byte(p.Opcode()))
-	for _, v := range Values(p) {
-		if v.Kind == KindLong {
-			b = AppendLong(b, v.Long)
+	op, v := p.Opcode(), p.values()
+	b = append(b, byte(op))
+	for i, f := range layouts[op].Fields {
+		if f.Kind == KindLong {
+			b = AppendLong(b, v.id)
 		} else {
-			b = AppendString(b, v.Str)
+			b = AppendString(b, v.strs[i])
 		}
 	}
 	return b

@@ -1,9 +1,6 @@
 package chatos
 
-import (
-	"fmt"
-	"strings"
-)
+import "strconv"
 
 // Kind is the wire type of one field of a packet.
 type Kind uint8
@@ -102,15 +99,19 @@ func Values(p Packet) []Value {
 }
 
 // describe is every packet's String: "PRIVATE_MESSAGE(5) from="a" to="b" text="hi"".
+// Transcripts call it for every packet received, so it avoids fmt.
 func describe(p Packet) string {
-	var sb strings.Builder
-	sb.WriteString(p.Opcode().String())
-	for _, v := range Values(p) {
-		if v.Kind == KindLong {
-			fmt.Fprintf(&sb, " %s=%d", v.Key, v.Long)
+	op, v := p.Opcode(), p.values()
+	b := make([]byte, 0, 48)
+	b = append(append(b, layouts[op].Name...), '(')
+	b = append(strconv.AppendUint(b, uint64(op), 10), ')')
+	for i, f := range layouts[op].Fields {
+		b = append(append(append(b, ' '), f.Key...), '=')
+		if f.Kind == KindLong {
+			b = strconv.AppendInt(b, v.id, 10)
 		} else {
-			fmt.Fprintf(&sb, " %s=%q", v.Key, v.Str)
+			b = strconv.AppendQuote(b, v.strs[i])
 		}
 	}
-	return sb.String()
+	return string(b)
 }
