@@ -103,6 +103,12 @@ func (t *execTarget) Dir() string      { return t.dir }
 func (t *execTarget) CanRestart() bool { return true }
 func (t *execTarget) Log() string      { return t.log.String() }
 
+// LogMark is the ring's offset; it keeps growing across restarts.
+func (t *execTarget) LogMark() int64 { return t.log.Mark() }
+
+// LogSince is the output of every run of the command since mark.
+func (t *execTarget) LogSince(mark int64) string { return t.log.Since(mark) }
+
 // current returns the running (or last) process, nil once closed.
 func (t *execTarget) current() *proc {
 	t.mu.Lock()
@@ -258,6 +264,15 @@ func (t *execTarget) Exited() (string, bool) {
 		return "", false
 	}
 	return p.status(), true
+}
+
+// ExitedAt is when the current process was reaped after ending by itself.
+func (t *execTarget) ExitedAt() time.Time {
+	p := t.current()
+	if p == nil || !p.finished() || !p.selfExit {
+		return time.Time{}
+	}
+	return p.exitAt
 }
 
 // RSS sums VmRSS over the live members of the process group.

@@ -26,6 +26,7 @@ type run struct {
 	status   string        // how it returned; read after done
 	panicLog string        // stack of a panic, if any
 	selfExit bool          // returned before chatspec stopped it
+	exitAt   time.Time     // when it returned
 	stopping atomic.Bool
 }
 
@@ -71,6 +72,7 @@ func (r *run) exec(ctx context.Context, serve ServeFunc) {
 			r.panicLog = fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
 		}
 		r.selfExit = !r.stopping.Load()
+		r.exitAt = time.Now()
 	}()
 	if err := serve(ctx, r.ln); err != nil {
 		r.status = fmt.Sprintf("returned error: %v", err)
@@ -175,6 +177,21 @@ func (t *inProcess) Exited() (string, bool) {
 	}
 	return r.status, true
 }
+
+// ExitedAt is when the server function returned by itself, zero otherwise.
+func (t *inProcess) ExitedAt() time.Time {
+	r, _ := t.current()
+	if !r.finished() || !r.selfExit {
+		return time.Time{}
+	}
+	return r.exitAt
+}
+
+// LogMark is always 0: the only output kept is the current run's panic.
+func (t *inProcess) LogMark() int64 { return 0 }
+
+// LogSince is the stack of a panic of the current run, whatever the mark.
+func (t *inProcess) LogSince(int64) string { return t.Log() }
 
 // Log is the stack of a recovered panic in the current run, "" otherwise.
 func (t *inProcess) Log() string {

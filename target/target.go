@@ -67,8 +67,17 @@ type Target interface {
 	// Exited reports whether the server ended by itself (not by Close or Restart),
 	// and how, e.g. "exit status 2" or "signal SIGSEGV (segmentation fault)".
 	Exited() (status string, exited bool)
+	// ExitedAt is when the server was seen to end by itself, zero if it has
+	// not: the primary evidence of which scenarios it died during.
+	ExitedAt() time.Time
 	// Log is the tail of the server's stdout and stderr (exec mode), "" otherwise.
 	Log() string
+	// LogMark is the offset of the server's next byte of output, for LogSince.
+	LogMark() int64
+	// LogSince is the output written after LogMark returned mark (exec mode;
+	// the stack of a panic for the in-process reference), "" otherwise: what a
+	// crashing server printed while one scenario ran.
+	LogSince(mark int64) string
 	// RSS is the resident memory of the server's process group (exec mode).
 	RSS() (bytes int64, ok bool)
 	// Close stops the server if chatspec started it and releases its resources.
@@ -184,7 +193,10 @@ func (r *remote) CanRestart() bool                { return false }
 func (r *remote) Restart(context.Context) error   { return ErrCannotRestart }
 func (r *remote) Alive(ctx context.Context) error { return dial(ctx, r.addr) }
 func (r *remote) Exited() (string, bool)          { return "", false }
+func (r *remote) ExitedAt() time.Time             { return time.Time{} }
 func (r *remote) Log() string                     { return "" }
+func (r *remote) LogMark() int64                  { return 0 }
+func (r *remote) LogSince(int64) string           { return "" }
 func (r *remote) RSS() (int64, bool)              { return 0, false }
 func (r *remote) Close() error                    { return nil }
 
