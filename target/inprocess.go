@@ -35,6 +35,7 @@ type inProcess struct {
 	base  context.Context
 	serve ServeFunc
 	addr  string
+	probe Probe
 
 	ops    sync.Mutex // serialises Restart and Close
 	mu     sync.Mutex // guards cur and closed
@@ -45,12 +46,12 @@ type inProcess struct {
 // InProcess listens on 127.0.0.1:0 and runs serve in a goroutine. The server
 // runs until Close, or until ctx is cancelled. A panic in serve is recovered
 // and reported by Exited and Log rather than crashing chatspec.
-func InProcess(ctx context.Context, serve func(ctx context.Context, ln net.Listener) error) (Target, error) {
+func InProcess(ctx context.Context, serve func(ctx context.Context, ln net.Listener) error, opts ...Option) (Target, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("target: listen for in-process server: %w", err)
 	}
-	t := &inProcess{base: ctx, serve: serve, addr: ln.Addr().String()}
+	t := &inProcess{base: ctx, serve: serve, addr: ln.Addr().String(), probe: optionsOf(opts).probe}
 	t.cur = t.startRun(ln)
 	return t, nil
 }
@@ -166,7 +167,7 @@ func (t *inProcess) Alive(ctx context.Context) error {
 	if r.finished() {
 		return &DownError{Addr: t.addr, Reason: ErrExited, Status: r.status}
 	}
-	return dial(ctx, t.addr)
+	return check(ctx, t.addr, t.probe)
 }
 
 // Exited reports whether the server function returned (or panicked) by itself.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -27,7 +28,21 @@ import (
 // server with one fatal bug, as a user's server might have.
 const diesOnEnv = "CHATSPEC_RUN_TEST_DIES_ON"
 
+// silentEnv makes this test binary (`dies-silent ADDR`) the ChatOS
+// reference server, except that the whole process dies when a client
+// connects and leaves without sending a byte, as a real server did.
+const silentEnv = "CHATSPEC_RUN_TEST_DIES_SILENT"
+
 func init() {
+	if os.Getenv(silentEnv) != "" && len(os.Args) == 3 && os.Args[1] == "dies-silent" {
+		ln, err := net.Listen("tcp", os.Args[2])
+		if err != nil {
+			os.Exit(2)
+		}
+		_ = refchatos.Serve(context.Background(), &silentBomb{Listener: ln, armed: os.Getenv(silentEnv) == "armed"},
+			refchatos.DefaultConfig())
+		os.Exit(0)
+	}
 	op := os.Getenv(diesOnEnv)
 	if op == "" || len(os.Args) != 3 || os.Args[1] != "dies-on" {
 		return
@@ -58,6 +73,36 @@ func (l *opcodeBomb) Accept() (net.Conn, error) {
 	w := &opcodeWatch{Conn: c, fatal: l.fatal, watching: l.armed}
 	w.frames = wire.NewReader(&w.seen, 0)
 	return w, nil
+}
+
+// silentBomb hands the reference server connections that kill the process
+// when the client closes without having sent anything.
+type silentBomb struct {
+	net.Listener
+	armed bool
+}
+
+func (l *silentBomb) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil || !l.armed {
+		return c, err
+	}
+	return &silentWatch{Conn: c}, nil
+}
+
+type silentWatch struct {
+	net.Conn
+	spoke bool
+}
+
+func (w *silentWatch) Read(p []byte) (int, error) {
+	n, err := w.Conn.Read(p)
+	w.spoke = w.spoke || n > 0
+	if err == io.EOF && !w.spoke {
+		fmt.Fprintln(os.Stderr, "Exception in thread \"main\": java.io.EOFException: client left without a word")
+		os.Exit(3)
+	}
+	return n, err
 }
 
 // errDrained: the watcher has decoded every byte the server read so far.
@@ -226,4 +271,38 @@ func TestTargetThatDiesChargesItsScenario(t *testing.T) {
 	assert.Equal(t, "features/chatos/3_3_opcodes.feature:9", crashes[0].Location)
 	assert.Contains(t, out, `not run: the server stopped answering during "An unknown opcode does not disturb other clients"`)
 	assert.Contains(t, out, "chatspec did not start this server, so it has none of its output")
+}
+
+// silentRun runs the ChatOS suite through --exec against this binary as a
+// server that dies when a client connects and leaves without a word (armed)
+// or the same server without that bug.
+func silentRun(t *testing.T, armed bool) (code int, out string, rows []string, crashes []results.Crash) {
+	t.Helper()
+	t.Setenv(silentEnv, map[bool]string{true: "armed", false: "healthy"}[armed])
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	code, out, errs := chatspecCLI(t, "run", "chatos", "--exec", exe+" dies-silent {addr}", "--color", "never", "--report", dir)
+	require.NotEqual(t, 2, code, "stderr: %s\n%s", errs, out)
+	rows, crashes = jsonRows(t, dir)
+	return code, out, rows, crashes
+}
+
+// TestProbesSpareAServerThatDiesOnSilentClose: readiness and liveness log in
+// and read the answer, so a server that dies when a client connects and
+// leaves without a word is tested like any other. Its rows are those of the
+// same server without that weakness, but one: the scenario whose anonymous
+// connection (it must not log in) leaves without a word really kills it,
+// and is charged with the one crash.
+func TestProbesSpareAServerThatDiesOnSilentClose(t *testing.T) {
+	code, out, rows, crashes := silentRun(t, true)
+	_, _, healthy, none := silentRun(t, false)
+	require.Empty(t, none)
+	const anonymous = "features/chatos/2_5_one_to_all.feature:7"
+	assert.Equal(t, 1, code)
+	require.Len(t, crashes, 1, out)
+	assert.Equal(t, anonymous, crashes[0].Location)
+	want := strings.Replace(strings.Join(healthy, "\n"), anonymous+" PASS", anonymous+" FAIL", 1)
+	assert.Equal(t, want, strings.Join(rows, "\n"))
+	assert.Contains(t, out, "java.io.EOFException: client left without a word")
 }
