@@ -306,3 +306,15 @@ func TestProbesSpareAServerThatDiesOnSilentClose(t *testing.T) {
 	assert.Equal(t, want, strings.Join(rows, "\n"))
 	assert.Contains(t, out, "java.io.EOFException: client left without a word")
 }
+
+func TestReadyFlagsNameThemselves(t *testing.T) {
+	for args, want := range map[string]string{
+		"--ready|up":                            "--ready applies to a server chatspec starts",
+		"--ready-file|{dir}/pid":                "--ready-file applies to a server chatspec starts",
+		"--exec|./srv {port}|--ready|(unclosed": "--ready: error parsing regexp",
+	} {
+		code, _, errs := chatspecCLI(t, append([]string{"run", "chatos"}, strings.Split(args, "|")...)...)
+		assert.Equal(t, 2, code, args)
+		assert.Contains(t, errs, want, args)
+	}
+}
