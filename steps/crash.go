@@ -404,6 +404,10 @@ func (r *runner) unnamedCrash(h *halt, suspects []*flight) string {
 	}
 	h.crash = results.Crash{Status: h.status, Suspects: names,
 		Message: fmt.Sprintf("the server died while %d scenarios ran at once (%s)", len(suspects), why)}
+	if len(names) == 0 {
+		h.crash.Message = "the server died between scenarios (" + why + ")"
+		return "a pause between scenarios"
+	}
 	return "one of " + strings.Join(names, ", ")
 }
 
