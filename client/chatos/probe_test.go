@@ -36,11 +36,28 @@ func TestProbeLogsInAndReadsTheAnswer(t *testing.T) {
 	}
 }
 
-// TestProbeFailsOnASilentServer: a server that accepts and never answers is
-// not alive.
-func TestProbeFailsOnASilentServer(t *testing.T) {
-	addr := serve(t, func(c net.Conn) { _, _ = c.Read(make([]byte, 64)); _, _ = c.Read(make([]byte, 64)) })
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	require.ErrorIs(t, Probe(ctx, addr), ErrNoMatch)
+// TestProbeTellsADroppedConnectionFromSilence: a server that closes the
+// connection in answer to a login is dying; one that keeps it open without
+// a word is alive (failing, for the scenarios to judge), and so is one that
+// answers garbage.
+func TestProbeTellsADroppedConnectionFromSilence(t *testing.T) {
+	cases := map[string]struct {
+		script func(net.Conn)
+		alive  bool
+	}{
+		"drops":   {func(c net.Conn) { _, _ = c.Read(make([]byte, 64)) }, false},
+		"silent":  {func(c net.Conn) { _, _ = c.Read(make([]byte, 64)); _, _ = c.Read(make([]byte, 64)) }, true},
+		"garbage": {func(c net.Conn) { _, _ = c.Read(make([]byte, 64)); _, _ = c.Write([]byte{0xee, 1, 2}) }, true},
+	}
+	for name, tc := range cases {
+		addr := serve(t, tc.script)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err := Probe(ctx, addr)
+		cancel()
+		if tc.alive {
+			assert.NoError(t, err, name)
+		} else {
+			assert.ErrorIs(t, err, ErrProbeDropped, name)
+		}
+	}
 }

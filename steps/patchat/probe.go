@@ -2,22 +2,28 @@ package patchat
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net"
 	"time"
 
 	wire "github.com/chatspec/chatspec/wire/patchat"
 )
 
-// exitWait bounds the wait for the reply to the probe's goodbye: the
-// greeting already showed the server alive, and a dialect's exit may need a
-// login first.
-const exitWait = 500 * time.Millisecond
+// probeLinger bounds each wait of the probe (the greeting, the reply to its
+// goodbye): a server that keeps the connection open without a word is alive
+// (a failing one, which the scenarios judge), only slower to say so.
+const probeLinger = 250 * time.Millisecond
+
+// ErrProbeDropped: the server closed the probe's connection before greeting
+// it, as a dying server does.
+var ErrProbeDropped = errors.New("the server closed the connection without a greeting")
 
 // Probe returns a liveness and readiness probe that speaks dialect d: it
-// reads the greeting (a refusal, a full server, is alive too), says goodbye
-// the way the dialect says, and closes. It never connects and leaves without
-// a word, which kills some Pat Chat servers.
+// reads the greeting, says goodbye the way the dialect says, and closes. It
+// never connects and leaves without a word, which kills some Pat Chat
+// servers. Alive means the connection was accepted and not dropped before a
+// greeting: a greeting (or a refusal: a full server), other text, or silence
+// until the wait ends. Whether the greeting is right is for the scenarios.
 func Probe(d *wire.Dialect) func(ctx context.Context, addr string) error {
 	return func(ctx context.Context, addr string) error {
 		var dl net.Dialer
@@ -25,20 +31,18 @@ func Probe(d *wire.Dialect) func(ctx context.Context, addr string) error {
 		if err != nil {
 			return err
 		}
-		opts := wire.Options{}
+		wait := probeLinger
 		if dd, ok := ctx.Deadline(); ok {
-			opts.Timeout = time.Until(dd)
+			wait = min(wait, time.Until(dd))
 		}
-		s := wire.NewSession(nc, d, opts)
+		s := wire.NewSession(nc, d, wire.Options{Timeout: max(wait, time.Millisecond)})
 		defer s.Close()
 		res, err := s.Do(ctx, wire.ActionGreeting, nil)
-		if err != nil {
-			return fmt.Errorf("greeting: %w", err)
-		}
-		if !res.Refused {
-			ectx, cancel := context.WithTimeout(ctx, exitWait)
-			defer cancel()
-			_, _ = s.Do(ectx, wire.ActionExit, nil)
+		switch {
+		case errors.Is(err, wire.ErrClosed):
+			return ErrProbeDropped
+		case err == nil && !res.Refused:
+			_, _ = s.Do(ctx, wire.ActionExit, nil)
 		}
 		return nil
 	}

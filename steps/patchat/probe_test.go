@@ -55,11 +55,24 @@ func TestProbeReadsTheGreetingAndSaysGoodbye(t *testing.T) {
 	assert.Equal(t, "exit", <-left, "the probe leaves the way the dialect says, never silently")
 }
 
-func TestProbeFailsWithoutAGreeting(t *testing.T) {
+// TestProbeTellsADroppedConnectionFromSilence: closing before the greeting
+// is dying; saying nothing at all is alive (failing, for the scenarios).
+func TestProbeTellsADroppedConnectionFromSilence(t *testing.T) {
 	addr, _ := fragile(t, false)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	err := stpatchat.Probe(dialect(t, "reference"))(ctx, addr)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "greeting")
+	assert.NoError(t, stpatchat.Probe(dialect(t, "reference"))(ctx, addr), "silent but open")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	assert.ErrorIs(t, stpatchat.Probe(dialect(t, "reference"))(ctx, ln.Addr().String()), stpatchat.ErrProbeDropped)
 }
