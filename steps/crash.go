@@ -105,7 +105,7 @@ func (r *runner) settle(fl *flight) {
 	switch {
 	case r.halt != nil:
 		r.mu.Unlock() // held since the halt began while it was being checked
-	case err == nil || r.ctx.Err() != nil:
+	case !r.dead(err):
 		fl.alive = true
 		r.unconfirmed = append(r.unconfirmed, fl)
 		ready := r.confirm(checked)
@@ -184,7 +184,7 @@ func (r *runner) drain() {
 	checked := time.Now()
 	err := r.alive()
 	r.mu.Lock()
-	if err != nil && r.ctx.Err() == nil {
+	if r.dead(err) {
 		r.stop(nil, err, checked)
 		r.mu.Unlock()
 		return
@@ -301,6 +301,13 @@ func (r *runner) addCrash(c results.Crash) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.crashes = append(r.crashes, c)
+}
+
+// dead reports whether a check's error is evidence that the server died:
+// refused, dropped or exited. A check that only ran out of time (a busy
+// machine, a server that is slow or hangs) is not: the scenarios judge that.
+func (r *runner) dead(err error) bool {
+	return err != nil && r.ctx.Err() == nil && !errors.Is(err, target.ErrDialTimeout)
 }
 
 // alive asks the target whether it still answers.
@@ -451,7 +458,7 @@ func (r *runner) finalCheck() {
 		return
 	}
 	err := r.alive()
-	if err == nil {
+	if !r.dead(err) {
 		return
 	}
 	status, _ := r.env.Target.Exited()
