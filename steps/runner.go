@@ -119,6 +119,8 @@ func (r *runner) pass(name, tags string, conc int) error {
 func (r *runner) initScenario(sc *godog.ScenarioContext) {
 	s := NewScenario(r.env)
 	var start time.Time
+	watch := &stepWatch{}
+	watchSteps(sc, watch)
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		start = time.Now()
 		r.mu.Lock()
@@ -139,15 +141,17 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 		}
 		recorded = true
 		s.cleanup()
-		r.record(p, s, err, time.Since(start))
+		r.record(p, s, err, watch.failed, time.Since(start))
 		return ctx, nil
 	})
 }
 
-// record turns a finished scenario into a Result.
-func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Duration) {
+// record turns a finished scenario into a Result; failed is the first step
+// that failed, which tells a setup that could not complete from a check.
+func (r *runner) record(p *godog.Scenario, s *Scenario, err error, failed *godog.Step, d time.Duration) {
 	res := r.base(p)
 	res.Duration = d
+	err = judge(r.ctx, err, failed, res.Reqs)
 	s.mu.Lock()
 	skip, untestable := s.skip, s.untestable
 	s.mu.Unlock()
@@ -171,7 +175,7 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Durati
 	case errors.Is(err, ErrHarness):
 		res.Outcome, res.Message = results.Error, err.Error()
 	case errors.Is(err, ErrInconclusive):
-		res.Outcome, res.Message = results.Inconclusive, err.Error()
+		res.Outcome, res.Message = results.Inconclusive, blockedMessage(err)
 		if ce, ok := AsCheck(err); ok {
 			res.Check = &results.Check{Expected: ce.Expected, Actual: ce.Actual}
 			res.TimedOut, res.Wait = ce.TimedOut, ce.Wait

@@ -104,11 +104,34 @@ func (c *Client) ExpectClosed(wait time.Duration) error {
 			return &ExpectError{Conn: c.Name, Want: []string{"the server closes the connection"},
 				Got: c.unclaimed(), Wait: time.Since(start), Reason: ErrStillOpen}
 		case err != nil:
-			// A bad frame or cap counts as "not open for business" only if
-			// the connection then closes; keep the typed error.
-			return err
+			return c.closedAfterBadFrame(err, start, deadline)
 		}
 	}
+}
+
+// closedAfterBadFrame goes on waiting for the close once frames no longer
+// decode, reading raw bytes: the connection closed if the server closes it
+// before the deadline, and is still open if the wait or the byte cap runs
+// out first (a cap is chatspec giving up, never a close).
+func (c *Client) closedAfterBadFrame(frameErr error, start, deadline time.Time) error {
+	if errors.Is(frameErr, ErrBadFrame) {
+		err := c.WaitRawClosed(time.Until(deadline))
+		if err == nil {
+			c.markClosed()
+			return nil
+		}
+		frameErr = err
+	}
+	return &ExpectError{Conn: c.Name, Want: []string{"the server closes the connection"},
+		Got: append(c.unclaimed(), frameErr.Error()), Wait: time.Since(start), Reason: ErrStillOpen}
+}
+
+// markClosed records that the server closed the connection after a frame
+// that did not decode.
+func (c *Client) markClosed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.err = fmt.Errorf("%w after %w", ErrClosed, c.err)
 }
 
 // Closed reports whether the server has closed the connection (as seen so far).

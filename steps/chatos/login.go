@@ -37,12 +37,15 @@ func (w *world) sendLogin(a *actor, nick string) error {
 	return a.main.Send(wire.Login{Nick: nick})
 }
 
+// logsIn logs the actor in and waits for 1: the setup most scenarios start
+// with, whose own check is COP-3.4-1.
 func (w *world) logsIn(role string) error {
 	a := w.who(role)
-	if err := w.sendLogin(a, a.nick); err != nil {
-		return err
+	err := w.sendLogin(a, a.nick)
+	if err == nil {
+		err = w.isAccepted(role)
 	}
-	return w.isAccepted(role)
+	return steps.Stage(role+" could not log in", "COP-3.4-1", err)
 }
 
 // sendsOwnLogin sends the actor's login and leaves the answer to a Then step.
@@ -169,7 +172,7 @@ func (w *world) stillLoggedIn(role string) error {
 	a := w.who(role)
 	probe := w.who("probe_" + role)
 	if err := w.logsIn(probe.role); err != nil {
-		return fmt.Errorf("could not log a probe client in: %w", err)
+		return steps.Blocked("a probe client could not log in to check "+role+"'s login", "COP-3.4-1", err)
 	}
 	text := w.Token("still")
 	if err := probe.main.Send(wire.PrivateMessage{From: probe.nick, To: a.nick, Text: text}); err != nil {

@@ -1,6 +1,7 @@
 package chatos
 
 import (
+	"fmt"
 	"strings"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -103,7 +104,7 @@ func (w *world) receivesPublic(role, from string) error {
 		return err
 	}
 	_, err := w.expect(a.main, is(wire.PublicMessage{From: b.nick, Text: b.public}), 0)
-	return err
+	return steps.Stage(fmt.Sprintf("%s's public message did not reach %s", from, role), "COP-3.6-1", err)
 }
 
 // carries matches any packet of the given kind whose text is the token,

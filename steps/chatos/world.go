@@ -82,7 +82,8 @@ func (w *world) dial(name string) (*client.Client, error) {
 	defer cancel()
 	c, err := client.Dial(ctx, w.Env.Addr(), name, w.Log, w.options())
 	if err != nil {
-		return nil, steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name)
+		return nil, steps.Stage(name+" could not connect", "",
+			steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name))
 	}
 	return c, nil
 }
@@ -164,7 +165,7 @@ func anyOf(ps ...wire.Packet) client.Matcher {
 // needMain fails clearly when a step uses an actor that never connected.
 func needMain(a *actor) error {
 	if a.main == nil {
-		return fmt.Errorf("chatspec defect: %s has no connection in this scenario", a.role)
+		return steps.Harnessf("%s has no connection in this scenario", a.role)
 	}
 	return nil
 }

@@ -1,0 +1,102 @@
+package chatos_test
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/chatspec/chatspec/results"
+	wire "github.com/chatspec/chatspec/wire/chatos"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// summary is one row as a careful person would write it by hand.
+func summary(r results.Result) string {
+	return fmt.Sprintf("%s %s %s", strings.Join(r.Reqs, ","), r.Outcome, r.Scenario)
+}
+
+// changed lists the rows of run that differ in outcome from base.
+func changed(base, run *results.Run) []string {
+	b := rowsOf(base)
+	var out []string
+	for loc, r := range rowsOf(run) {
+		if b[loc].Outcome != r.Outcome {
+			out = append(out, summary(r))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// A server that never forwards 7: the acceptance's own check fails, and
+// every scenario that needs a negotiated private connection is blocked,
+// naming the negotiation and the requirement that checks it.
+func TestNoForwardedAcceptanceBlocksDependentsOnly(t *testing.T) {
+	t.Parallel()
+	base := runMisbehaving(t, misbehaviour{}, "")
+	for _, r := range base.Results {
+		assert.NotContains(t, []results.Outcome{results.Fail, results.Error, results.Inconclusive}, r.Outcome, "the proxy alone breaks nothing: %s %s", summary(r), r.Message)
+	}
+	run := runMisbehaving(t, misbehaviour{drop: func(p wire.Packet) bool { return p.Opcode() == wire.OpPrivateAccept }}, "")
+	blocked := []string{
+		"COP-2.6-1 INCONCLUSIVE A private connection relays bytes unchanged both ways",
+		"COP-2.6-2 INCONCLUSIVE No packet carries a client's address",
+		"COP-3.5-10 INCONCLUSIVE Connect ids are not guessable",
+		"COP-3.5-4,COP-3.5-5 FAIL An acceptance is forwarded and both sides get the same id",
+		"COP-3.5-6 INCONCLUSIVE 11 comes only once both sides presented the id",
+		"COP-3.5-7 INCONCLUSIVE Each negotiation gets a fresh id",
+		"COP-3.5-9 INCONCLUSIVE More connections on an id in use are not bridged",
+		"COP-4-1 INCONCLUSIVE A departing client's nickname is released and its bridges closed",
+	}
+	assert.Equal(t, blocked, changed(base, run))
+	for _, r := range run.Results {
+		if r.Outcome == results.Inconclusive {
+			assert.True(t, strings.HasPrefix(r.Message, "blocked: the private connection could not be negotiated, see COP-3.5-4: "), r.Message)
+		}
+	}
+	assert.False(t, run.Certified())
+}
+
+// The scenario whose requirement is the login itself fails when the login
+// fails; the scenarios that only need a login are blocked.
+func TestRefusedLoginFailsItsOwnCheckOnly(t *testing.T) {
+	t.Parallel()
+	run := runMisbehaving(t, misbehaviour{drop: func(p wire.Packet) bool { return p.Opcode() == wire.OpLogin }},
+		"@COP-3.4-1,@COP-2.2-1,@COP-3.7-1,@COP-2.1-3")
+	var got []string
+	for _, r := range run.Results {
+		got = append(got, summary(r))
+	}
+	slices.Sort(got)
+	assert.Equal(t, []string{
+		"COP-2.1-3 WARN Nicknames that are empty or contain spaces or control characters are refused",
+		"COP-2.1-3 WARN Nicknames that are empty or contain spaces or control characters are refused",
+		"COP-2.1-3 WARN Nicknames that are empty or contain spaces or control characters are refused",
+		"COP-2.2-1 INCONCLUSIVE A nickname alone logs a client in",
+		"COP-3.4-1 FAIL A free valid nickname is accepted with 1 carrying it",
+		"COP-3.7-1 INCONCLUSIVE A private message reaches its recipient with sender and text intact",
+	}, got)
+}
+
+// A server that takes each read as one frame fails the framing scenarios
+// (COP-3.1-2) and nothing else: every other scenario writes one packet and
+// waits for its effect before the next. (A frame written one byte per write
+// may still reach a busy server in one read, so that row may pass; the
+// 200-client crowd of COP-R-5 is left out, as it measures load.)
+func TestOneFramePerReadFailsFramingOnly(t *testing.T) {
+	t.Parallel()
+	run := runMisbehaving(t, misbehaviour{oneFramePerRead: true}, "~@COP-R-5")
+	var bad []string
+	for _, r := range run.Results {
+		if r.Outcome != results.Pass && r.Outcome != results.Info && r.Outcome != results.Skipped &&
+			r.Scenario != "Frames split at every byte boundary are understood" {
+			bad = append(bad, summary(r)+": "+r.Message)
+		}
+	}
+	slices.Sort(bad)
+	require.Len(t, bad, 1, "only the coalesced frames fail")
+	assert.True(t, strings.HasPrefix(bad[0], "COP-3.1-2 FAIL Several frames in one segment are all understood"), bad[0])
+}
