@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	"github.com/chatspec/chatspec/results"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/stretchr/testify/assert"
@@ -99,4 +100,17 @@ func TestOneFramePerReadFailsFramingOnly(t *testing.T) {
 	slices.Sort(bad)
 	require.Len(t, bad, 1, "only the coalesced frames fail")
 	assert.True(t, strings.HasPrefix(bad[0], "COP-3.1-2 FAIL Several frames in one segment are all understood"), bad[0])
+}
+
+// A correct server that reads the whole 64 KiB nickname and refuses it with
+// a 2 carrying it passes: chatspec's own limits never fail a server.
+func TestLongNicknameRefusedWithItPasses(t *testing.T) {
+	t.Parallel()
+	cfg := refchatos.DefaultConfig()
+	cfg.MaxString = 128 << 10
+	run := runAgainst(t, cfg, "@COP-2.1-2")
+	require.NotEmpty(t, run.Results)
+	for _, r := range run.Results {
+		assert.Equal(t, results.Pass, r.Outcome, "%s: %s", r.Scenario, r.Message)
+	}
 }
