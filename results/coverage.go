@@ -29,9 +29,10 @@ func AddUncovered(run *Run, reqs []catalog.Requirement) {
 			continue
 		}
 		covered[req.ID] = true
+		reason := uncoveredReason(req, run.Mode)
 		run.Results = append(run.Results, Result{
 			Protocol: req.Protocol, Reqs: []string{req.ID}, Level: req.Level, Section: req.Section,
-			Outcome: Untestable, Message: uncoveredReason(req, run.Mode),
+			Outcome: Untestable, Message: reason, NotSelected: reason == ReasonNoScenario,
 		})
 	}
 }

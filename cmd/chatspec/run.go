@@ -300,6 +300,7 @@ func applyExpectations(runs []*results.Run, path string) error {
 	}
 	for _, r := range runs {
 		r.ApplyExpectations(e)
+		r.Expect = path
 	}
 	return nil
 }
