@@ -89,7 +89,8 @@ type Result struct {
 	Section  string        `json:"section"`
 	Feature  string        `json:"feature,omitempty"`
 	Scenario string        `json:"scenario"`
-	Location string        `json:"location,omitempty"` // "features/chatos/3_5_private.feature:12"
+	Location string        `json:"location,omitempty"` // "features/chatos/3_5_private.feature:12"; an outline example's own row
+	Example  string        `json:"example,omitempty"`  // an outline example's values ("nickname: an empty nickname")
 	Outcome  Outcome       `json:"outcome"`
 	Known    bool          `json:"known,omitempty"` // matches the expectations file: does not block
 	// NotSelected marks a row added for a requirement no selected scenario
@@ -102,6 +103,16 @@ type Result struct {
 	TimedOut    bool          `json:"timed_out,omitempty"`
 	Wait        time.Duration `json:"-"`                    // the wait that ran out; JSON: wait_ms
 	Transcript  string        `json:"transcript,omitempty"` // wire transcript, every outcome; capped (MaxTranscript, MaxRunTranscripts)
+}
+
+// Key identifies a result within its protocol: feature file and line (an
+// outline example's own row) and the example's values, or the scenario's
+// name for a row no scenario produced.
+func (r Result) Key() string {
+	if r.Location == "" {
+		return r.Scenario
+	}
+	return r.Location + " " + r.Example
 }
 
 // Crash records that the server went away during a run (A12).

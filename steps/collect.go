@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/cucumber/godog"
@@ -22,6 +23,27 @@ var (
 
 type scenarioInfo struct {
 	feature, location string
+	// example names an outline's example row by its values ("nickname: an
+	// empty nickname"); outline is the outline's own name. Both "" otherwise.
+	example, outline string
+}
+
+// exampleName is the name of one example row of an outline: each column's
+// header and value, values bounded so that a name stays one short line.
+func exampleName(header, row *messages.TableRow) string {
+	var parts []string
+	for i, cell := range row.Cells {
+		name := fmt.Sprintf("#%d", i+1)
+		if header != nil && i < len(header.Cells) {
+			name = header.Cells[i].Value
+		}
+		v := cell.Value
+		if r := []rune(v); len(r) > 40 {
+			v = string(r[:40]) + "…"
+		}
+		parts = append(parts, name+": "+v)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // collector gathers formatter events of one godog run.
@@ -75,6 +97,9 @@ func (f *collectFmt) Feature(doc *messages.GherkinDocument, uri string, _ []byte
 		for _, ex := range sc.Examples {
 			for _, row := range ex.TableBody {
 				add(row.Id, row.Location.Line)
+				info := f.c.lines[row.Id]
+				info.example, info.outline = exampleName(ex.TableHeader, row), sc.Name
+				f.c.lines[row.Id] = info
 			}
 		}
 	}
