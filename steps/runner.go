@@ -194,6 +194,7 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, failed *godog
 		r.probe(&res)
 	}
 	res.Notes = s.Notes()
+	bound(&res)
 	res.Transcript = r.budget.Keep(s.Log.String(), res.Outcome) // passes too: the HTML report shows them
 	r.add(p.Id, res)
 }

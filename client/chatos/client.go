@@ -47,6 +47,10 @@ type Options struct {
 	MaxFrame int           // cap on one received frame (DefaultMaxFrame when 0)
 	ByteCap  int64         // cap on bytes received (DefaultByteCap when 0)
 	Timeout  time.Duration // default wait for Expect (2 s when 0)
+	// Unrelated tells other scenarios' traffic (a public message between
+	// two other clients) from this one's: a failure lists only the rest and
+	// counts these. Nil: every packet is listed.
+	Unrelated func(wire.Packet) bool
 }
 
 // Client is one TCP connection to the server under test.

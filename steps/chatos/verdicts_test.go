@@ -2,12 +2,14 @@ package chatos_test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
+	"github.com/chatspec/chatspec/reports"
 	"github.com/chatspec/chatspec/results"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/stretchr/testify/assert"
@@ -113,4 +115,65 @@ func TestLongNicknameRefusedWithItPasses(t *testing.T) {
 	for _, r := range run.Results {
 		assert.Equal(t, results.Pass, r.Outcome, "%s: %s", r.Scenario, r.Message)
 	}
+}
+
+// A failure lists the scenario's own traffic and counts the rest: other
+// scenarios' public messages (here the probes of "the server still serves
+// other clients") reach every client, and must not read like this
+// scenario's bug.
+func TestFailureShowsOwnTrafficAndCountsTheRest(t *testing.T) {
+	t.Parallel()
+	dropAlice := func(p wire.Packet) bool {
+		pm, ok := p.(wire.PublicMessage)
+		return ok && strings.HasPrefix(pm.From, "alice_")
+	}
+	run := runMisbehaving(t, misbehaviour{drop: dropAlice}, "@COP-3.6-1,@COP-2.5-1,@COP-2.2-1,@COP-2.3-2,@COP-R-2,@COP-3.3-1,@COP-R-1,@COP-2.1-2")
+	counted := false
+	id := regexp.MustCompile(`alice_([a-z]{6})`)
+	for _, r := range run.Results {
+		if r.Outcome != results.Fail || r.Check == nil {
+			continue
+		}
+		t.Logf("%s: actual: %s", r.Scenario, r.Check.Actual)
+		m := id.FindStringSubmatch(strings.Join(r.Check.Expected, " "))
+		require.NotNil(t, m, "%s: %v", r.Scenario, r.Check.Expected)
+		for _, item := range strings.Split(r.Check.Actual, "; ") {
+			if item == "nothing" {
+				continue
+			}
+			if regexp.MustCompile(`^and \d+ unrelated frames$`).MatchString(item) {
+				counted = true
+				continue
+			}
+			assert.Contains(t, item, m[1], "%s lists another scenario's frame", r.Scenario)
+		}
+	}
+	assert.True(t, counted, "some failure counted the other scenarios' frames")
+}
+
+// A server that accepts a 64 KiB nickname fails COP-2.1-2, and every output
+// of that row is bounded, stating the nickname's full length.
+func TestHugeNicknameIsBoundedInEveryOutput(t *testing.T) {
+	t.Parallel()
+	cfg := refchatos.DefaultConfig()
+	cfg.MaxString, cfg.MaxNick = 128<<10, 128<<10
+	run := runAgainst(t, cfg, "@COP-2.1-2")
+	var sb strings.Builder
+	require.NoError(t, reports.Console(&sb, []*results.Run{run}, reports.ConsoleOptions{}))
+	var js strings.Builder
+	require.NoError(t, reports.JSON(&js, []*results.Run{run}))
+	var junit strings.Builder
+	require.NoError(t, reports.JUnit(&junit, []*results.Run{run}))
+	for name, out := range map[string]string{"console": sb.String(), "json": js.String(), "junit": junit.String()} {
+		assert.Contains(t, out, "… (65536 bytes)", name)
+		assert.NotContains(t, out, strings.Repeat("n", 200), name)
+		assert.Less(t, len(out), 64<<10, name)
+	}
+	fails := 0
+	for _, r := range run.Results {
+		if r.Outcome == results.Fail {
+			fails++
+		}
+	}
+	assert.Equal(t, 2, fails, "both nicknames over the profile's 32 bytes are accepted")
 }
