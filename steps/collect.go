@@ -38,8 +38,8 @@ func exampleName(header, row *messages.TableRow) string {
 			name = header.Cells[i].Value
 		}
 		v := cell.Value
-		if r := []rune(v); len(r) > 40 {
-			v = string(r[:40]) + "…"
+		if r := []rune(v); len(r) > 60 {
+			v = string(r[:60]) + "…"
 		}
 		parts = append(parts, name+": "+v)
 	}

@@ -1,12 +1,12 @@
 package chatos
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	client "github.com/chatspec/chatspec/client/chatos"
 	"github.com/chatspec/chatspec/steps"
+	"github.com/chatspec/chatspec/transcript"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/cucumber/godog"
 )
@@ -143,7 +143,7 @@ func (w *world) isRefusedOrClosed(role string) error {
 	if err := needMain(a); err != nil {
 		return err
 	}
-	want := []string{wire.LoginRefused{Nick: abbreviate(a.attempted)}.String(), "the connection closed"}
+	want := []string{abbreviate(wire.LoginRefused{Nick: a.attempted}.String()), "the connection closed"}
 	m := client.Matcher{Want: want, Match: func(p wire.Packet) bool {
 		switch p := p.(type) {
 		case wire.LoginRefused, wire.LoginAccepted:
@@ -206,10 +206,6 @@ func (w *world) isDisconnected(role string) error {
 	return nil
 }
 
-// abbreviate keeps report lines short when a nickname is 64 KiB.
-func abbreviate(s string) string {
-	if len(s) <= 80 {
-		return s
-	}
-	return fmt.Sprintf("%s...(%d bytes)", s[:60], len(s))
-}
+// abbreviate keeps report lines short when a nickname is 64 KiB: its
+// first characters and its full length (transcript.Shorten).
+func abbreviate(s string) string { return transcript.Shorten(s) }

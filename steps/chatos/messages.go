@@ -2,6 +2,7 @@ package chatos
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -111,7 +112,7 @@ func (w *world) receivesPublic(role, from string) error {
 // whatever sender it names: what "does not receive" must rule out.
 func carries(kind wire.Opcode, text string) client.Matcher {
 	return client.Matcher{
-		Want: []string{kind.String() + " with text " + abbreviate(text)},
+		Want: []string{abbreviate(kind.String() + " with text " + strconv.Quote(text))},
 		Match: func(p wire.Packet) bool {
 			switch p := p.(type) {
 			case wire.PublicMessage:
