@@ -41,6 +41,16 @@ func Stage(what, see string, err error) error {
 	return &StageError{What: what, See: see, Err: err}
 }
 
+// Restage names the stage err failed in, replacing any stage named inside
+// it: for a helper whose own requirement is the whole of what it does (a
+// crowd of logins is PAT-3-5's check, not a login's). Nil stays nil.
+func Restage(what, see string, err error) error {
+	if err == nil || errors.Is(err, ErrHarness) || errors.Is(err, ErrInconclusive) {
+		return err
+	}
+	return &StageError{What: what, See: see, Err: err}
+}
+
 // stepWatch remembers the first step of a scenario that failed, so the
 // verdict can tell a setup that could not complete from a failed check.
 type stepWatch struct {
@@ -88,6 +98,8 @@ func judge(runCtx context.Context, err error, failed *godog.Step, reqs []string)
 	staged := errors.As(err, &st)
 	switch {
 	case errors.As(err, &se):
+	case staged && st.See != "" && slices.Contains(reqs, st.See):
+		return ownFailure(&SetupError{What: st.What, See: st.See, Err: st.Err})
 	case staged && (isSetup(failed) || isAction(failed) && st.See != "" && !slices.Contains(reqs, st.See)):
 		se = &SetupError{What: st.What, See: st.See, Err: st.Err}
 	case isSetup(failed):

@@ -62,6 +62,6 @@ func TestRunnerVerdictsForSetupCheckAndHarness(t *testing.T) {
 		"the check fails":         results.Fail,
 		"the harness is at fault": results.Error,
 	}, got)
-	assert.False(t, run.Certified())
+	assert.False(t, run.Passed())
 	assert.Empty(t, run.Crashes, "an alive server is not a crash")
 }

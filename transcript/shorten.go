@@ -7,8 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// ShownChars is how many characters of a long quoted string Shorten keeps.
-const ShownChars = 64
+// ShownChars is how many characters of a long quoted string Shorten keeps;
+// LongString is the length from which a quoted string counts as long (a
+// text protocol's ordinary lines stay whole).
+const (
+	ShownChars = 64
+	LongString = 160
+)
 
 // MaxText bounds a whole decoded text after Shorten (a packet of many short
 // strings, a note quoting a server's reply).
@@ -22,14 +27,15 @@ var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 func Shorten(s string) string { return Cap(ShortenQuoted(s), MaxText) }
 
 // ShortenQuoted keeps the first ShownChars characters of every quoted
-// string longer than that and states its full length: "nnnn"… (65536 bytes).
+// string longer than LongString and states its full length:
+// "nnnn"… (65536 bytes).
 func ShortenQuoted(s string) string {
-	if len(s) <= ShownChars {
+	if len(s) <= LongString {
 		return s
 	}
 	return quoted.ReplaceAllStringFunc(s, func(q string) string {
 		v, err := strconv.Unquote(q)
-		if err != nil || utf8.RuneCountInString(v) <= ShownChars {
+		if err != nil || utf8.RuneCountInString(v) <= LongString {
 			return q
 		}
 		return strconv.Quote(string([]rune(v)[:ShownChars])) + fmt.Sprintf("… (%d bytes)", len(v))
