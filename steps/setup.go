@@ -100,7 +100,7 @@ func judge(runCtx context.Context, err error, failed *godog.Step, reqs []string)
 	case errors.As(err, &se):
 	case staged && st.See != "" && slices.Contains(reqs, st.See):
 		return ownFailure(&SetupError{What: st.What, See: st.See, Err: st.Err})
-	case staged && (isSetup(failed) || isAction(failed) && st.See != "" && !slices.Contains(reqs, st.See)):
+	case staged && (isSetup(failed) || isAction(failed) && st.See != ""):
 		se = &SetupError{What: st.What, See: st.See, Err: st.Err}
 	case isSetup(failed):
 		se = &SetupError{What: fmt.Sprintf("the step %q could not complete", failed.Text), Err: err}
