@@ -82,7 +82,7 @@ func TestHostileServerBytesAreBounded(t *testing.T) {
 			}
 		}
 	})
-	c := dial(t, addr, Options{Timeout: 5 * time.Second, ByteCap: 64 << 10})
+	c := dial(t, addr, Options{Timeout: 5 * time.Second, ByteCap: 16 << 10}) // small: each frame is one byte, and -race is slow
 	t.Cleanup(func() {})
 	_, err := c.Expect(matcherFor(wire.LoginAccepted{Nick: "never"}), 0)
 	assert.ErrorIs(t, err, ErrByteCap)
