@@ -126,3 +126,39 @@ func (f *collectFmt) Pickle(p *messages.Pickle) {
 	defer f.c.mu.Unlock()
 	f.c.pickle[p.Id] = p
 }
+
+// scenarioName is the row name of a pickle: an example of an outline whose
+// name has no placeholder gets its values appended, so no two rows share one.
+func scenarioName(pickle, example, outline string) string {
+	if example != "" && pickle == outline {
+		return pickle + " (" + example + ")"
+	}
+	return pickle
+}
+
+// examplesOf maps the AST id of every example row of a feature to its
+// example name and its outline's name (see exampleName).
+func examplesOf(f *messages.Feature) map[string][2]string {
+	out := map[string][2]string{}
+	var scenarios []*messages.Scenario
+	for _, ch := range f.Children {
+		if ch.Scenario != nil {
+			scenarios = append(scenarios, ch.Scenario)
+		}
+		if ch.Rule != nil {
+			for _, rc := range ch.Rule.Children {
+				if rc.Scenario != nil {
+					scenarios = append(scenarios, rc.Scenario)
+				}
+			}
+		}
+	}
+	for _, sc := range scenarios {
+		for _, ex := range sc.Examples {
+			for _, row := range ex.TableBody {
+				out[row.Id] = [2]string{exampleName(ex.TableHeader, row), sc.Name}
+			}
+		}
+	}
+	return out
+}

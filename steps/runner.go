@@ -204,9 +204,7 @@ func (r *runner) base(p *godog.Scenario) results.Result {
 	info := r.col.place(p)
 	res := results.Result{Protocol: r.suite.Protocol, Scenario: p.Name, Feature: info.feature,
 		Location: "features/" + r.suite.Protocol + "/" + strings.TrimPrefix(info.location, "./"), Example: info.example}
-	if info.example != "" && p.Name == info.outline { // no placeholder in the name: all examples would share it
-		res.Scenario = p.Name + " (" + info.example + ")"
-	}
+	res.Scenario = scenarioName(p.Name, info.example, info.outline)
 	var names []string
 	for _, t := range p.Tags {
 		names = append(names, t.Name)
