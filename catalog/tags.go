@@ -15,12 +15,16 @@ var (
 	ErrNoRequirement = errors.New("scenario has no requirement tag")
 	// ErrConflictingLevel: a scenario carries two different level tags.
 	ErrConflictingLevel = errors.New("conflicting level tags")
+	// ErrLevelMismatch: a level tag differs from the catalogue's level of the
+	// scenario's requirements; a level is the catalogue's alone, so a tag
+	// can only repeat it.
+	ErrLevelMismatch = errors.New("level tag differs from the catalogue")
 )
 
 // Tags is what a scenario's tags say about it.
 type Tags struct {
 	IDs   []string // requirement IDs, in tag order, without '@', duplicates removed
-	Level Level    // the explicit level tag, else the strongest level of IDs
+	Level Level    // the strongest catalogue level of IDs (a level tag must agree)
 	Extra []string // every other tag, without '@', in tag order
 }
 
@@ -54,9 +58,10 @@ func ParseTags(tags []string) (Tags, error) {
 	if len(t.IDs) == 0 {
 		return Tags{}, fmt.Errorf("%w (tags: %s)", ErrNoRequirement, strings.Join(tags, " "))
 	}
-	t.Level = explicit
-	if t.Level == "" {
-		t.Level = strongest(t.IDs)
+	t.Level = strongest(t.IDs)
+	if explicit != "" && explicit != t.Level {
+		return Tags{}, fmt.Errorf("%w: @%s on %s, which the catalogue makes %s",
+			ErrLevelMismatch, strings.ToLower(string(explicit)), strings.Join(t.IDs, " "), t.Level)
 	}
 	return t, nil
 }

@@ -16,11 +16,12 @@ func TestParseTagsStrongestLevel(t *testing.T) {
 }
 
 func TestParseTagsExplicitLevel(t *testing.T) {
-	tags, err := ParseTags([]string{"@COP-3.5-6", "@info"})
-	require.NoError(t, err)
-	assert.Equal(t, Info, tags.Level)
+	_, err := ParseTags([]string{"@COP-3.5-6", "@info"})
+	assert.ErrorIs(t, err, ErrLevelMismatch, "a tag cannot weaken a MUST: the level is the catalogue's alone")
+	_, err = ParseTags([]string{"@COP-3.3-1", "@should"})
+	assert.ErrorIs(t, err, ErrLevelMismatch)
 
-	tags, err = ParseTags([]string{"PAT-6.3-2", "@SHOULD", "@should"})
+	tags, err := ParseTags([]string{"PAT-6.3-2", "@SHOULD", "@should"})
 	require.NoError(t, err)
 	assert.Equal(t, Should, tags.Level)
 	assert.Empty(t, tags.Extra)

@@ -15,7 +15,7 @@ import (
 
 // certifiedRuns is the certified Pat Chat fixture with what a certificate quotes.
 func certifiedRuns() []*results.Run {
-	run := patchatRun()
+	run := completePatchat()
 	run.Name, run.Version, run.FeaturesDigest = "ref-server", "v0.1.0 (abc123)", "f00d"
 	run.Profile = map[string]string{"capacity": "100", "long-wait": "10s"}
 	return []*results.Run{run}

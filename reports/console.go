@@ -78,7 +78,7 @@ func Console(w io.Writer, runs []*results.Run, opts ConsoleOptions) error {
 		cw.printf("\ntotal: %s\n", summaryLine(all.Counts(), all.Duration()))
 	}
 	style := ansiRed
-	if all.Certified() {
+	if all.Passed() {
 		style = ansiGreen
 	}
 	cw.printf("%s\n", cw.p.paint(ansiBold+style, verdictLine(all)))

@@ -47,7 +47,7 @@ func TestConsoleColorGolden(t *testing.T) {
 }
 
 func TestConsoleCertifiedGolden(t *testing.T) {
-	golden(t, "console_certified.golden", consoleOut(t, []*results.Run{patchatRun()}, ConsoleOptions{}))
+	golden(t, "console_certified.golden", consoleOut(t, []*results.Run{completePatchat()}, ConsoleOptions{}))
 }
 
 func TestJSONGolden(t *testing.T) {
@@ -106,7 +106,11 @@ func TestConsoleColourOnlyWhenAsked(t *testing.T) {
 }
 
 func TestVerdictLines(t *testing.T) {
-	assert.Equal(t, "CERTIFIED", verdictLine(results.Runs{patchatRun()}))
+	assert.Equal(t, "PASSED (partial: 2 of 31 requirements, not a certification)", verdictLine(results.Runs{patchatRun()}))
+	excused := patchatRun()
+	excused.Expect = "known.txt"
+	excused.Results[0].Outcome, excused.Results[0].Known = results.Fail, true
+	assert.Equal(t, "NOT CERTIFIED (no change against known.txt)", verdictLine(results.Runs{excused}))
 	assert.Equal(t, "NOT CERTIFIED (1 MUST failure, 1 error, 1 requirement not judged (INCONCLUSIVE), 1 server crash)",
 		verdictLine(results.Runs{chatosRun(), patchatRun()}))
 	strict := chatosRun()

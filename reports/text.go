@@ -176,10 +176,22 @@ func crashPlace(cr results.Crash) string {
 	return "outside any scenario"
 }
 
-// verdictLine is "CERTIFIED" or "NOT CERTIFIED (n MUST failures, ...)".
+// verdictLine is "CERTIFIED", "NOT CERTIFIED (n MUST failures, ...)", or,
+// for a green run that is no certification, "PASSED (partial: ...)" or
+// "NOT CERTIFIED (no change against FILE)".
 func verdictLine(runs results.Runs) string {
-	if runs.Certified() {
+	v := runs.Verdict()
+	switch {
+	case v.Certified:
 		return "CERTIFIED"
+	case v.Passed && v.Excused > 0:
+		file := v.Expect
+		if file == "" {
+			file = "the expectations file"
+		}
+		return "NOT CERTIFIED (no change against " + oneLine(file) + ")"
+	case v.Passed:
+		return fmt.Sprintf("PASSED (partial: %d of %d requirements, not a certification)", v.Coverage.Selected, v.Coverage.Total)
 	}
 	b := runs.Blockers()
 	parts := []string{plural(b.Fail, "MUST failure", "MUST failures")}

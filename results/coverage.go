@@ -29,9 +29,10 @@ func AddUncovered(run *Run, reqs []catalog.Requirement) {
 			continue
 		}
 		covered[req.ID] = true
+		reason := uncoveredReason(req, run.Mode)
 		run.Results = append(run.Results, Result{
 			Protocol: req.Protocol, Reqs: []string{req.ID}, Level: req.Level, Section: req.Section,
-			Outcome: Untestable, Message: uncoveredReason(req, run.Mode),
+			Outcome: Untestable, Message: reason, NotSelected: reason == ReasonNoScenario,
 		})
 	}
 }
@@ -51,15 +52,15 @@ func uncoveredReason(req catalog.Requirement, mode string) string {
 type Row struct {
 	Section string        // the requirement's section
 	Req     string        // the ID, untouched
-	Level   catalog.Level // the weaker of the catalogue's level and the scenario's
+	Level   catalog.Level // the catalogue's level of Req
 	Result  *Result       // the scenario; shared by the rows of its IDs
 }
 
 // Rows expands the run into table rows, sorted by section (numeric-aware),
 // requirement ID, scenario and location. The section comes from the
-// catalogue; the level is the weaker of the catalogue's and the scenario's:
-// a scenario may check only the SHOULD part of a MUST requirement (COP-3.3-1's
-// "should close"), and an INFO ID stays INFO in a MUST scenario.
+// catalogue, and so does the level, alone: an INFO ID stays INFO in a MUST
+// scenario, and no tag can weaken a MUST (a requirement with a MUST and a
+// SHOULD part is two IDs, as COP-3.3-1 and COP-3.3-2 are).
 func (r *Run) Rows() []Row {
 	sorted := r.Sorted()
 	var rows []Row
@@ -80,10 +81,7 @@ func (r *Run) Rows() []Row {
 func rowFor(id string, res *Result) Row {
 	row := Row{Section: res.Section, Req: id, Level: res.Level, Result: res}
 	if req, ok := catalog.Lookup(id); ok {
-		row.Section = req.Section
-		if row.Level == "" || catalog.Stronger(row.Level, req.Level) {
-			row.Level = req.Level
-		}
+		row.Section, row.Level = req.Section, req.Level
 	}
 	return row
 }

@@ -64,16 +64,18 @@ type runFields Run
 
 type runJSON struct {
 	runFields
-	DurationMS float64 `json:"duration_ms"`
-	Counts     *Counts `json:"counts,omitempty"`    // derived; ignored when read
-	Certified  *bool   `json:"certified,omitempty"` // derived; ignored when read
+	DurationMS float64       `json:"duration_ms"`
+	Counts     *Counts       `json:"counts,omitempty"`     // derived; ignored when read
+	Certified  *bool         `json:"certified,omitempty"`  // derived; ignored when read
+	Coverage   *Coverage     `json:"coverage,omitempty"`   // derived; ignored when read
+	Deselected []Deselection `json:"deselected,omitempty"` // derived; ignored when read
 }
 
-// MarshalJSON writes the duration as duration_ms, plus the derived counts
-// and verdict so that consumers need not recompute them.
+// MarshalJSON writes the duration as duration_ms, plus the derived counts,
+// verdict, coverage and deselections so that consumers need not recompute them.
 func (r Run) MarshalJSON() ([]byte, error) {
-	counts, certified := r.Counts(), r.Certified()
-	return marshal(runJSON{runFields(r), millis(r.Duration), &counts, &certified})
+	counts, certified, coverage := r.Counts(), r.Certified(), r.Coverage()
+	return marshal(runJSON{runFields(r), millis(r.Duration), &counts, &certified, &coverage, r.Deselected()})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; derived fields are dropped.
@@ -91,6 +93,7 @@ func (r *Run) UnmarshalJSON(data []byte) error {
 type fileJSON struct {
 	Format    string   `json:"format"`
 	Certified bool     `json:"certified"`
+	Verdict   Verdict  `json:"verdict"`
 	Counts    Counts   `json:"counts"`
 	Blockers  Blockers `json:"blockers"`
 	Runs      []*Run   `json:"runs"`
@@ -104,7 +107,7 @@ func WriteJSON(w io.Writer, runs Runs) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // transcripts are full of "->" and "<-"
-	f := fileJSON{Format, runs.Certified(), runs.Counts(), runs.Blockers(), runs}
+	f := fileJSON{Format, runs.Certified(), runs.Verdict(), runs.Counts(), runs.Blockers(), runs}
 	if f.Runs == nil {
 		f.Runs = []*Run{}
 	}

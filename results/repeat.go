@@ -22,7 +22,7 @@ func MergeRepeats(runs []*Run) *Run {
 	for _, run := range runs {
 		merged.Crashes = append(merged.Crashes, run.Crashes...)
 		for _, res := range run.Results {
-			key := res.Location + "\x00" + res.Scenario + "\x00" + strings.Join(res.Reqs, " ")
+			key := res.Key() + "\x00" + strings.Join(res.Reqs, " ")
 			seen[key] = append(seen[key], res.Outcome)
 			i, ok := index[key]
 			if !ok {

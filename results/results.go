@@ -83,22 +83,36 @@ type Check struct {
 // Result is the outcome of one scenario (or, for uncovered requirements, of
 // no scenario at all). Reqs are catalogue IDs, copied untouched from tags.
 type Result struct {
-	Protocol   string        `json:"protocol"`
-	Reqs       []string      `json:"reqs"`
-	Level      catalog.Level `json:"level"`
-	Section    string        `json:"section"`
-	Feature    string        `json:"feature,omitempty"`
-	Scenario   string        `json:"scenario"`
-	Location   string        `json:"location,omitempty"` // "features/chatos/3_5_private.feature:12"
-	Outcome    Outcome       `json:"outcome"`
-	Known      bool          `json:"known,omitempty"` // matches the expectations file: does not block
-	Duration   time.Duration `json:"-"`               // JSON: duration_ms
-	Message    string        `json:"message,omitempty"`
-	Check      *Check        `json:"check,omitempty"`
-	Notes      []string      `json:"notes,omitempty"` // observations, e.g. "sender receives own public message: yes"
-	TimedOut   bool          `json:"timed_out,omitempty"`
-	Wait       time.Duration `json:"-"`                    // the wait that ran out; JSON: wait_ms
-	Transcript string        `json:"transcript,omitempty"` // wire transcript, every outcome; capped (MaxTranscript, MaxRunTranscripts)
+	Protocol string        `json:"protocol"`
+	Reqs     []string      `json:"reqs"`
+	Level    catalog.Level `json:"level"`
+	Section  string        `json:"section"`
+	Feature  string        `json:"feature,omitempty"`
+	Scenario string        `json:"scenario"`
+	Location string        `json:"location,omitempty"` // "features/chatos/3_5_private.feature:12"; an outline example's own row
+	Example  string        `json:"example,omitempty"`  // an outline example's values ("nickname: an empty nickname")
+	Outcome  Outcome       `json:"outcome"`
+	Known    bool          `json:"known,omitempty"` // matches the expectations file: does not block
+	// NotSelected marks a row added for a requirement no selected scenario
+	// checks (see AddUncovered): it never counts as selected.
+	NotSelected bool          `json:"not_selected,omitempty"`
+	Duration    time.Duration `json:"-"` // JSON: duration_ms
+	Message     string        `json:"message,omitempty"`
+	Check       *Check        `json:"check,omitempty"`
+	Notes       []string      `json:"notes,omitempty"` // observations, e.g. "sender receives own public message: yes"
+	TimedOut    bool          `json:"timed_out,omitempty"`
+	Wait        time.Duration `json:"-"`                    // the wait that ran out; JSON: wait_ms
+	Transcript  string        `json:"transcript,omitempty"` // wire transcript, every outcome; capped (MaxTranscript, MaxRunTranscripts)
+}
+
+// Key identifies a result within its protocol: feature file and line (an
+// outline example's own row) and the example's values, or the scenario's
+// name for a row no scenario produced.
+func (r Result) Key() string {
+	if r.Location == "" {
+		return r.Scenario
+	}
+	return r.Location + " " + r.Example
 }
 
 // Crash records one death of the server during a run: the scenario it died
@@ -132,6 +146,7 @@ type Run struct {
 	FeaturesDigest string            `json:"features_digest,omitempty"` // SHA-256 of the feature files run
 	Profile        map[string]string `json:"profile,omitempty"`         // the profile's declared options
 	Selection      string            `json:"selection,omitempty"`       // the flags that narrowed the run ("--section 2.3"); empty for a full run
+	Expect         string            `json:"expect,omitempty"`          // the --expect file applied, if any
 }
 
 // OutcomeFor turns "did the check hold" into an Outcome for a scenario of

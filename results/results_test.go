@@ -80,30 +80,30 @@ func TestCountsAndVerdict(t *testing.T) {
 	assert.Equal(t, Counts{Pass: 1, Fail: 1, Warn: 1, Info: 1}, c)
 	assert.Equal(t, 4, c.Total())
 	assert.Equal(t, Blockers{Fail: 1}, run.Blockers())
-	assert.False(t, run.Certified())
+	assert.False(t, run.Passed())
 	assert.Equal(t, ExitNotCertified, run.ExitCode())
 
 	run.Results[0].Outcome = Pass
-	assert.True(t, run.Certified(), "a WARN does not block without strict")
+	assert.True(t, run.Passed(), "a WARN does not block without strict")
 	assert.Equal(t, ExitCertified, run.ExitCode())
 
 	run.Strict = true
 	assert.Equal(t, Blockers{Warn: 1}, run.Blockers())
-	assert.False(t, run.Certified())
+	assert.False(t, run.Passed())
 }
 
 func TestErrorBlocks(t *testing.T) {
 	run := &Run{Results: []Result{{Outcome: Error}, {Outcome: Skipped}, {Outcome: Untestable}}}
 	assert.Equal(t, Blockers{Error: 1}, run.Blockers())
 	run.Results[0].Outcome = Info
-	assert.True(t, run.Certified())
+	assert.True(t, run.Passed())
 }
 
 func TestCrashBlocksUnlessKnown(t *testing.T) {
 	run := &Run{Results: []Result{{Scenario: "boom", Outcome: Fail}}, Crashes: []Crash{{Scenario: "boom", Message: "EOF"}}}
 	assert.Equal(t, Blockers{Fail: 1, Crashes: 1}, run.Blockers())
 	run.Results[0].Known = true
-	assert.True(t, run.Certified())
+	assert.True(t, run.Passed())
 	assert.Equal(t, 1, run.Counts().Known)
 }
 
@@ -113,10 +113,10 @@ func TestRunsAggregate(t *testing.T) {
 	runs := Runs{a, b}
 	assert.Equal(t, 2, runs.Counts().Warn)
 	assert.Equal(t, Blockers{Fail: 1}, runs.Blockers())
-	assert.False(t, runs.Certified())
+	assert.False(t, runs.Passed())
 	assert.Equal(t, ExitNotCertified, runs.ExitCode())
 	assert.Equal(t, 2*a.Duration, runs.Duration())
 
-	assert.True(t, Runs{b}.Certified())
-	assert.False(t, Runs{}.Certified(), "no run is no certificate")
+	assert.True(t, Runs{b}.Passed())
+	assert.False(t, Runs{}.Passed(), "no run is no certificate")
 }

@@ -111,17 +111,14 @@ func (r *Run) Blockers() Blockers {
 	return b
 }
 
-// Certified reports whether the run has no FAIL, no ERROR, no INCONCLUSIVE
-// MUST, no unexcused crash, and (when Strict) no WARN and no INCONCLUSIVE
-// SHOULD; known results do not count.
-func (r *Run) Certified() bool { return r.Blockers().None() }
+// ExitCode is ExitCertified (0) when the run passed, ExitNotCertified
+// otherwise: a partial run that passed, or one whose failures the
+// expectations file excused, is green without being a certification.
+// ExitUsage is the CLI's to return.
+func (r *Run) ExitCode() int { return exitCode(r.Passed()) }
 
-// ExitCode is ExitCertified when the run is certified, ExitNotCertified
-// otherwise. ExitUsage is the CLI's to return.
-func (r *Run) ExitCode() int { return exitCode(r.Certified()) }
-
-func exitCode(certified bool) int {
-	if certified {
+func exitCode(passed bool) int {
+	if passed {
 		return ExitCertified
 	}
 	return ExitNotCertified
@@ -184,11 +181,15 @@ func (rs Runs) Blockers() Blockers {
 	return b
 }
 
-// Certified reports whether every run is certified (and there is at least one).
-func (rs Runs) Certified() bool { return len(rs) > 0 && rs.Blockers().None() }
+// Passed reports whether every run passed (and there is at least one).
+func (rs Runs) Passed() bool { return len(rs) > 0 && rs.Blockers().None() }
 
-// ExitCode is ExitCertified when every run is certified, else ExitNotCertified.
-func (rs Runs) ExitCode() int { return exitCode(rs.Certified()) }
+// Certified reports whether every run certifies its server (and there is
+// at least one).
+func (rs Runs) Certified() bool { return len(rs) > 0 && rs.Verdict().Certified }
+
+// ExitCode is ExitCertified when every run passed, else ExitNotCertified.
+func (rs Runs) ExitCode() int { return exitCode(rs.Passed()) }
 
 // Duration is the summed wall time of the runs.
 func (rs Runs) Duration() time.Duration {

@@ -24,7 +24,28 @@ var (
 
 type scenarioInfo struct {
 	feature, location string
-	path              string // the file inside the features FS, with the scenario's line: a godog path
+	// example names an outline's example row by its values ("nickname: an
+	// empty nickname"); outline is the outline's own name. Both "" otherwise.
+	example, outline string
+	path             string // the file inside the features FS, with the scenario's line: a godog path
+}
+
+// exampleName is the name of one example row of an outline: each column's
+// header and value, values bounded so that a name stays one short line.
+func exampleName(header, row *messages.TableRow) string {
+	var parts []string
+	for i, cell := range row.Cells {
+		name := fmt.Sprintf("#%d", i+1)
+		if header != nil && i < len(header.Cells) {
+			name = header.Cells[i].Value
+		}
+		v := cell.Value
+		if r := []rune(v); len(r) > 60 {
+			v = string(r[:60]) + "…"
+		}
+		parts = append(parts, name+": "+v)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // collector gathers formatter events of one godog run.
@@ -102,6 +123,9 @@ func (f *collectFmt) Feature(doc *messages.GherkinDocument, uri string, _ []byte
 		for _, ex := range sc.Examples {
 			for _, row := range ex.TableBody {
 				add(row.Id, row.Location.Line)
+				info := f.c.lines[row.Id]
+				info.example, info.outline = exampleName(ex.TableHeader, row), sc.Name
+				f.c.lines[row.Id] = info
 			}
 		}
 	}
@@ -127,4 +151,40 @@ func (f *collectFmt) Pickle(p *messages.Pickle) {
 	f.c.mu.Lock()
 	defer f.c.mu.Unlock()
 	f.c.pickle[p.Id] = p
+}
+
+// scenarioName is the row name of a pickle: an example of an outline whose
+// name has no placeholder gets its values appended, so no two rows share one.
+func scenarioName(pickle, example, outline string) string {
+	if example != "" && pickle == outline {
+		return pickle + " (" + example + ")"
+	}
+	return pickle
+}
+
+// examplesOf maps the AST id of every example row of a feature to its
+// example name and its outline's name (see exampleName).
+func examplesOf(f *messages.Feature) map[string][2]string {
+	out := map[string][2]string{}
+	var scenarios []*messages.Scenario
+	for _, ch := range f.Children {
+		if ch.Scenario != nil {
+			scenarios = append(scenarios, ch.Scenario)
+		}
+		if ch.Rule != nil {
+			for _, rc := range ch.Rule.Children {
+				if rc.Scenario != nil {
+					scenarios = append(scenarios, rc.Scenario)
+				}
+			}
+		}
+	}
+	for _, sc := range scenarios {
+		for _, ex := range sc.Examples {
+			for _, row := range ex.TableBody {
+				out[row.Id] = [2]string{exampleName(ex.TableHeader, row), sc.Name}
+			}
+		}
+	}
+	return out
 }

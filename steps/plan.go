@@ -51,6 +51,10 @@ func planFile(fsys fs.FS, name, protocol, tags string) ([]Planned, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var out []Planned
+	examples := map[string][2]string{}
+	if doc.Feature != nil {
+		examples = examplesOf(doc.Feature)
+	}
 	for _, p := range gherkin.Pickles(*doc, name, ids) {
 		if !tagsMatch(tags, p.Tags) {
 			continue
@@ -58,6 +62,10 @@ func planFile(fsys fs.FS, name, protocol, tags string) ([]Planned, error) {
 		pl, err := planned(p, protocol, name)
 		if err != nil {
 			return nil, err
+		}
+		if n := len(p.AstNodeIds); n > 0 {
+			ex := examples[p.AstNodeIds[n-1]]
+			pl.Scenario = scenarioName(p.Name, ex[0], ex[1])
 		}
 		out = append(out, pl)
 	}

@@ -139,6 +139,8 @@ func (r *runner) pass(name, tags string, paths []string, conc int) error {
 func (r *runner) initScenario(sc *godog.ScenarioContext) {
 	s := NewScenario(r.env)
 	var fl *flight
+	watch := &stepWatch{}
+	watchSteps(sc, watch)
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		var err error
 		fl, err = r.begin(p)
@@ -160,16 +162,18 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 		if errors.Is(err, errUnwanted) || errors.Is(err, errHalted) {
 			return ctx, nil
 		}
-		fl.res = r.record(fl.res, s, err, time.Since(fl.start))
+		fl.res = r.record(fl.res, s, err, watch.failed, time.Since(fl.start))
 		r.settle(fl)
 		return ctx, nil
 	})
 }
 
 // record turns a finished scenario into its Result, starting from the row
-// base made of its tags.
-func (r *runner) record(res results.Result, s *Scenario, err error, d time.Duration) results.Result {
+// base made of its tags; failed is the first step that failed, which tells a
+// setup that could not complete from a check.
+func (r *runner) record(res results.Result, s *Scenario, err error, failed *godog.Step, d time.Duration) results.Result {
 	res.Duration = d
+	err = judge(r.ctx, err, failed, res.Reqs)
 	s.mu.Lock()
 	skip, untestable := s.skip, s.untestable
 	s.mu.Unlock()
@@ -193,7 +197,7 @@ func (r *runner) record(res results.Result, s *Scenario, err error, d time.Durat
 	case errors.Is(err, ErrHarness):
 		res.Outcome, res.Message = results.Error, err.Error()
 	case errors.Is(err, ErrInconclusive):
-		res.Outcome, res.Message = results.Inconclusive, err.Error()
+		res.Outcome, res.Message = results.Inconclusive, blockedMessage(err)
 		if ce, ok := AsCheck(err); ok {
 			res.Check = &results.Check{Expected: ce.Expected, Actual: ce.Actual}
 			res.TimedOut, res.Wait = ce.TimedOut, ce.Wait
@@ -210,6 +214,7 @@ func (r *runner) record(res results.Result, s *Scenario, err error, d time.Durat
 		}
 	}
 	res.Notes = s.Notes()
+	bound(&res)
 	res.Transcript = s.Log.String() // add bounds it, once the outcome is final
 	return res
 }
@@ -218,7 +223,8 @@ func (r *runner) record(res results.Result, s *Scenario, err error, d time.Durat
 func (r *runner) base(p *godog.Scenario) results.Result {
 	info := r.col.place(p)
 	res := results.Result{Protocol: r.suite.Protocol, Scenario: p.Name, Feature: info.feature,
-		Location: "features/" + r.suite.Protocol + "/" + strings.TrimPrefix(info.location, "./")}
+		Location: "features/" + r.suite.Protocol + "/" + strings.TrimPrefix(info.location, "./"), Example: info.example}
+	res.Scenario = scenarioName(p.Name, info.example, info.outline)
 	var names []string
 	for _, t := range p.Tags {
 		names = append(names, t.Name)

@@ -1,19 +1,14 @@
 package steps
 
 import (
-	"context"
 	"errors"
-	"net"
 	"testing"
-	"testing/fstest"
-	"time"
 
 	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/chatspec/chatspec/results"
-	"github.com/chatspec/chatspec/target"
 )
 
 func TestBlockedWrapsOnlySetupFailures(t *testing.T) {
@@ -33,20 +28,6 @@ func TestBlockedWrapsOnlySetupFailures(t *testing.T) {
 // A tiny suite whose Given step cannot complete, whose check fails, and
 // whose step hits a harness defect: three rows, three different outcomes.
 func TestRunnerVerdictsForSetupCheckAndHarness(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	go func() { // a server that accepts and holds connections: always alive
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
-	tgt, err := target.Remote(ln.Addr().String())
-	require.NoError(t, err)
 	feature := `Feature: verdicts
   @COP-3.5-9 @must
   Scenario: setup cannot complete
@@ -63,19 +44,15 @@ func TestRunnerVerdictsForSetupCheckAndHarness(t *testing.T) {
     Given a logged-in client
     Then the hex "zz" is sent
 `
-	suite := Suite{Protocol: "chatos", Features: fstest.MapFS{"v.feature": {Data: []byte(feature)}},
-		Init: func(sc *godog.ScenarioContext, s *Scenario) {
-			sc.Step(`^a private connection$`, func() error {
-				return Blocked("the private connection could not be negotiated", "COP-3.5-4",
-					Failf(nil, "", "did not receive PRIVATE_ACCEPT(7)"))
-			})
-			sc.Step(`^a logged-in client$`, func() error { return nil })
-			sc.Step(`^nothing is bridged$`, func() error { return Failf([]string{"no 11"}, "11", "bridged") })
-			sc.Step(`^the hex "([^"]*)" is sent$`, func(h string) error { return Harnessf("bad hex %q", h) })
-		}}
-	env := &Env{Target: tgt, Timeout: time.Second, Quiet: 100 * time.Millisecond}
-	run, err := Run(context.Background(), suite, env, Options{Concurrency: 2})
-	require.NoError(t, err)
+	run := runTiny(t, feature, func(sc *godog.ScenarioContext, s *Scenario) {
+		sc.Step(`^a private connection$`, func() error {
+			return Blocked("the private connection could not be negotiated", "COP-3.5-4",
+				Failf(nil, "", "did not receive PRIVATE_ACCEPT(7)"))
+		})
+		sc.Step(`^a logged-in client$`, func() error { return nil })
+		sc.Step(`^nothing is bridged$`, func() error { return Failf([]string{"no 11"}, "11", "bridged") })
+		sc.Step(`^the hex "([^"]*)" is sent$`, func(h string) error { return Harnessf("bad hex %q", h) })
+	})
 	got := map[string]results.Outcome{}
 	for _, r := range run.Results {
 		got[r.Scenario] = r.Outcome
@@ -85,6 +62,6 @@ func TestRunnerVerdictsForSetupCheckAndHarness(t *testing.T) {
 		"the check fails":         results.Fail,
 		"the harness is at fault": results.Error,
 	}, got)
-	assert.False(t, run.Certified())
+	assert.False(t, run.Passed())
 	assert.Empty(t, run.Crashes, "an alive server is not a crash")
 }

@@ -64,7 +64,7 @@ func (l *Log) Add(conn string, dir Dir, b []byte, text string) {
 	if l == nil {
 		return
 	}
-	e := Entry{Conn: conn, Dir: dir, Text: text}
+	e := Entry{Conn: conn, Dir: dir, Text: Shorten(text)}
 	if len(b) > MaxEntryBytes {
 		e.Omitted = len(b) - MaxEntryBytes
 		b = b[:MaxEntryBytes]

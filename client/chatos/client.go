@@ -36,11 +36,21 @@ var (
 // DefaultByteCap bounds what one connection may receive in a scenario.
 const DefaultByteCap = 64 << 20
 
+// DefaultMaxFrame bounds one frame the server sends. It is far above the
+// largest frame chatspec itself sends (a 64 KiB nickname, COP-2.1-2), so any
+// reply that carries back what chatspec sent decodes: chatspec's own limits
+// never fail a server.
+const DefaultMaxFrame = 1 << 20
+
 // Options tune a client.
 type Options struct {
-	MaxString int           // cap on one String (wire.DefaultMaxString when 0)
-	ByteCap   int64         // cap on bytes received (DefaultByteCap when 0)
-	Timeout   time.Duration // default wait for Expect (2 s when 0)
+	MaxFrame int           // cap on one received frame (DefaultMaxFrame when 0)
+	ByteCap  int64         // cap on bytes received (DefaultByteCap when 0)
+	Timeout  time.Duration // default wait for Expect (2 s when 0)
+	// Unrelated tells other scenarios' traffic (a public message between
+	// two other clients) from this one's: a failure lists only the rest and
+	// counts these. Nil: every packet is listed.
+	Unrelated func(wire.Packet) bool
 }
 
 // Client is one TCP connection to the server under test.
@@ -66,6 +76,9 @@ func Dial(ctx context.Context, addr, name string, log *transcript.Log, opts Opti
 	if opts.ByteCap <= 0 {
 		opts.ByteCap = DefaultByteCap
 	}
+	if opts.MaxFrame <= 0 {
+		opts.MaxFrame = DefaultMaxFrame
+	}
 	d := net.Dialer{Timeout: opts.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
@@ -75,7 +88,7 @@ func Dial(ctx context.Context, addr, name string, log *transcript.Log, opts Opti
 	log.Notef(name, "connected to %s", addr)
 	cnt := &countingConn{Conn: conn, cap: opts.ByteCap}
 	return &Client{Name: name, conn: conn, log: log, opts: opts, cnt: cnt,
-		in: wire.NewReader(cnt, opts.MaxString)}, nil
+		in: wire.NewReader(cnt, opts.MaxFrame)}, nil
 }
 
 // Timeout is the client's default wait.
@@ -137,6 +150,9 @@ func (c *Client) readOne(deadline time.Time) (wire.Packet, error) {
 	}
 	_ = c.conn.SetReadDeadline(deadline)
 	p, raw, err := c.in.Next()
+	if err == nil && len(raw) > c.opts.MaxFrame {
+		err = fmt.Errorf("%w: a %d-byte frame, above the client's %d", wire.ErrFrameTooLarge, len(raw), c.opts.MaxFrame)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {

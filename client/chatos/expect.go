@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chatspec/chatspec/transcript"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 )
 
@@ -55,7 +56,7 @@ func (c *Client) Expect(m Matcher, wait time.Duration) (wire.Packet, error) {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				err = ErrNoMatch
 			}
-			return nil, &ExpectError{Conn: c.Name, Want: m.Want, Got: c.unclaimed(), Wait: time.Since(start), Reason: err}
+			return nil, &ExpectError{Conn: c.Name, Want: shortened(m.Want), Got: c.unclaimed(), Wait: time.Since(start), Reason: err}
 		}
 		if m.Match(p) {
 			c.unfile(p)
@@ -70,7 +71,7 @@ func (c *Client) ExpectNone(m Matcher, wait time.Duration) error {
 	deadline := time.Now().Add(wait)
 	found := func(p wire.Packet) error {
 		return fmt.Errorf("%s: received %s, which must not be delivered (it matches %s)",
-			c.Name, p, strings.Join(m.Want, " or "))
+			c.Name, transcript.Shorten(p.String()), strings.Join(shortened(m.Want), " or "))
 	}
 	if p, ok := c.claim(m); ok {
 		return found(p)
@@ -104,11 +105,34 @@ func (c *Client) ExpectClosed(wait time.Duration) error {
 			return &ExpectError{Conn: c.Name, Want: []string{"the server closes the connection"},
 				Got: c.unclaimed(), Wait: time.Since(start), Reason: ErrStillOpen}
 		case err != nil:
-			// A bad frame or cap counts as "not open for business" only if
-			// the connection then closes; keep the typed error.
-			return err
+			return c.closedAfterBadFrame(err, start, deadline)
 		}
 	}
+}
+
+// closedAfterBadFrame goes on waiting for the close once frames no longer
+// decode, reading raw bytes: the connection closed if the server closes it
+// before the deadline, and is still open if the wait or the byte cap runs
+// out first (a cap is chatspec giving up, never a close).
+func (c *Client) closedAfterBadFrame(frameErr error, start, deadline time.Time) error {
+	if errors.Is(frameErr, ErrBadFrame) {
+		err := c.WaitRawClosed(time.Until(deadline))
+		if err == nil {
+			c.markClosed()
+			return nil
+		}
+		frameErr = err
+	}
+	return &ExpectError{Conn: c.Name, Want: []string{"the server closes the connection"},
+		Got: append(c.unclaimed(), frameErr.Error()), Wait: time.Since(start), Reason: ErrStillOpen}
+}
+
+// markClosed records that the server closed the connection after a frame
+// that did not decode.
+func (c *Client) markClosed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.err = fmt.Errorf("%w after %w", ErrClosed, c.err)
 }
 
 // Closed reports whether the server has closed the connection (as seen so far).
@@ -142,19 +166,43 @@ func (c *Client) claim(m Matcher) (wire.Packet, bool) {
 // maxShown bounds how many unclaimed packets a failure lists.
 const maxShown = 12
 
+// unclaimed lists, bounded, what arrived and no wait claimed: the
+// scenario's own packets (each shortened), then a count of the unrelated
+// ones, then any bytes that did not decode.
 func (c *Client) unclaimed() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]string, 0, min(len(c.backlog), maxShown+1))
-	for i, p := range c.backlog {
-		if i == maxShown {
-			out = append(out, fmt.Sprintf("... and %d more packets", len(c.backlog)-maxShown))
-			break
+	out := make([]string, 0, maxShown+3)
+	own, unrelated := 0, 0
+	for _, p := range c.backlog {
+		switch {
+		case c.opts.Unrelated != nil && c.opts.Unrelated(p):
+			unrelated++
+		case own < maxShown:
+			out = append(out, transcript.Shorten(p.String()))
+			own++
+		default:
+			own++
 		}
-		out = append(out, p.String())
+	}
+	if own > maxShown {
+		out = append(out, fmt.Sprintf("... and %d more packets", own-maxShown))
+	}
+	if unrelated > 0 {
+		out = append(out, fmt.Sprintf("and %d unrelated frames", unrelated))
 	}
 	if b := c.in.Buffered(); len(b) > 0 {
 		out = append(out, fmt.Sprintf("%d undecoded bytes % x", len(b), b[:min(len(b), 64)]))
+	}
+	return out
+}
+
+// shortened bounds each of the forms a wait accepts (a refusal quoting a
+// 64 KiB nickname) for a report.
+func shortened(want []string) []string {
+	out := make([]string, len(want))
+	for i, w := range want {
+		out[i] = transcript.Shorten(w)
 	}
 	return out
 }

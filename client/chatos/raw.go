@@ -28,7 +28,11 @@ func (c *Client) ReadRaw(n int, wait time.Duration) ([]byte, error) {
 		case err == nil:
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			return out, fmt.Errorf("%w: %d of %d bytes after %v", ErrNoMatch, len(out), n, wait)
-		case errors.Is(err, io.EOF) || isReset(err) || errors.Is(err, errCap):
+		case errors.Is(err, errCap):
+			// chatspec stopped reading; the server did not close anything.
+			c.log.Notef(c.Name, "byte cap of %d reached; no longer reading", c.opts.ByteCap)
+			return out, fmt.Errorf("%w (%d bytes)", ErrByteCap, c.opts.ByteCap)
+		case errors.Is(err, io.EOF) || isReset(err):
 			c.log.Notef(c.Name, "closed by the server")
 			return out, ErrClosed
 		default:
@@ -39,15 +43,16 @@ func (c *Client) ReadRaw(n int, wait time.Duration) ([]byte, error) {
 }
 
 // WaitRawClosed reads and discards raw bytes until the server closes the
-// connection; it fails with ErrStillOpen if the wait runs out first.
+// connection; it fails with ErrStillOpen if the wait runs out first, or if
+// the byte cap stops chatspec reading (a cap is never a close).
 func (c *Client) WaitRawClosed(wait time.Duration) error {
 	_, err := c.ReadRaw(1<<30, wait)
 	switch {
 	case errors.Is(err, ErrClosed):
 		return nil
-	case errors.Is(err, ErrNoMatch):
+	case errors.Is(err, ErrNoMatch), errors.Is(err, ErrByteCap):
 		c.log.Notef(c.Name, "still open after %v", wait)
-		return ErrStillOpen
+		return fmt.Errorf("%w (%v)", ErrStillOpen, err)
 	}
 	return err
 }

@@ -343,6 +343,7 @@ func finishRuns(runs []*results.Run, o *runOptions, stdout, stderr io.Writer) in
 	if o.expect != "" {
 		for _, r := range runs {
 			r.ApplyExpectations(o.expectations)
+			r.Expect = o.expect
 		}
 	}
 	color := o.color == "always"

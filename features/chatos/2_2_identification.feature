@@ -6,5 +6,6 @@ Feature: 2.2 Client identification
   Scenario: A nickname alone logs a client in
     Given bob is logged in
     When alice logs in
-    And alice sends a public message
+    Then alice is accepted
+    When alice sends a public message
     Then bob receives alice's public message

@@ -11,11 +11,11 @@ Feature: 3.1 Data representation
     Given alice is logged in
     And bob is logged in
     When alice sends a public message
-    And alice sends a private message to bob
-    And alice sends a private message to a nickname nobody holds
     Then bob receives alice's public message
-    And bob receives alice's private message
-    And alice receives an unknown-user answer
+    When alice sends a private message to bob
+    Then bob receives alice's private message
+    When alice sends a private message to a nickname nobody holds
+    Then alice receives an unknown-user answer
     And every frame received decoded strictly
 
   @COP-3.1-2 @must

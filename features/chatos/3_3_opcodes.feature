@@ -17,7 +17,7 @@ Feature: 3.3 OP packet
     And alice sends a public message
     Then bob receives alice's public message
 
-  @COP-3.3-1 @should
+  @COP-3.3-2 @should
   Scenario: An unknown opcode closes that connection
     Given mallory is logged in
     When mallory sends these bytes:

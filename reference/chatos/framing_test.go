@@ -53,7 +53,7 @@ func TestFramingHugeLengthClosesOnlyThatConnection(t *testing.T) {
 	}
 }
 
-// COP-3.3-1: an unknown opcode closes that connection; others are not disturbed.
+// COP-3.3-1 and COP-3.3-2: an unknown opcode closes that connection; others are not disturbed.
 func TestFramingUnknownOpcode(t *testing.T) {
 	ts := start(t)
 	alice, bob := ts.login(t, "alice"), ts.login(t, "bob")

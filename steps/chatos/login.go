@@ -1,12 +1,12 @@
 package chatos
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	client "github.com/chatspec/chatspec/client/chatos"
 	"github.com/chatspec/chatspec/steps"
+	"github.com/chatspec/chatspec/transcript"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/cucumber/godog"
 )
@@ -37,12 +37,15 @@ func (w *world) sendLogin(a *actor, nick string) error {
 	return a.main.Send(wire.Login{Nick: nick})
 }
 
+// logsIn logs the actor in and waits for 1: the setup most scenarios start
+// with, whose own check is COP-3.4-1.
 func (w *world) logsIn(role string) error {
 	a := w.who(role)
-	if err := w.sendLogin(a, a.nick); err != nil {
-		return err
+	err := w.sendLogin(a, a.nick)
+	if err == nil {
+		err = w.isAccepted(role)
 	}
-	return w.isAccepted(role)
+	return steps.Stage(role+" could not log in", "COP-3.4-1", err)
 }
 
 // sendsOwnLogin sends the actor's login and leaves the answer to a Then step.
@@ -140,7 +143,7 @@ func (w *world) isRefusedOrClosed(role string) error {
 	if err := needMain(a); err != nil {
 		return err
 	}
-	want := []string{wire.LoginRefused{Nick: abbreviate(a.attempted)}.String(), "the connection closed"}
+	want := []string{abbreviate(wire.LoginRefused{Nick: a.attempted}.String()), "the connection closed"}
 	m := client.Matcher{Want: want, Match: func(p wire.Packet) bool {
 		switch p := p.(type) {
 		case wire.LoginRefused, wire.LoginAccepted:
@@ -169,7 +172,7 @@ func (w *world) stillLoggedIn(role string) error {
 	a := w.who(role)
 	probe := w.who("probe_" + role)
 	if err := w.logsIn(probe.role); err != nil {
-		return fmt.Errorf("could not log a probe client in: %w", err)
+		return steps.Blocked("a probe client could not log in to check "+role+"'s login", "COP-3.4-1", err)
 	}
 	text := w.Token("still")
 	if err := probe.main.Send(wire.PrivateMessage{From: probe.nick, To: a.nick, Text: text}); err != nil {
@@ -203,10 +206,6 @@ func (w *world) isDisconnected(role string) error {
 	return nil
 }
 
-// abbreviate keeps report lines short when a nickname is 64 KiB.
-func abbreviate(s string) string {
-	if len(s) <= 80 {
-		return s
-	}
-	return fmt.Sprintf("%s...(%d bytes)", s[:60], len(s))
-}
+// abbreviate keeps report lines short when a nickname is 64 KiB: its
+// first characters and its full length (transcript.Shorten).
+func abbreviate(s string) string { return transcript.Shorten(s) }

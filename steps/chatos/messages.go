@@ -1,6 +1,8 @@
 package chatos
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -103,14 +105,14 @@ func (w *world) receivesPublic(role, from string) error {
 		return err
 	}
 	_, err := w.expect(a.main, is(wire.PublicMessage{From: b.nick, Text: b.public}), 0)
-	return err
+	return steps.Stage(fmt.Sprintf("%s's public message did not reach %s", from, role), "COP-3.6-1", err)
 }
 
 // carries matches any packet of the given kind whose text is the token,
 // whatever sender it names: what "does not receive" must rule out.
 func carries(kind wire.Opcode, text string) client.Matcher {
 	return client.Matcher{
-		Want: []string{kind.String() + " with text " + abbreviate(text)},
+		Want: []string{abbreviate(kind.String() + " with text " + strconv.Quote(text))},
 		Match: func(p wire.Packet) bool {
 			switch p := p.(type) {
 			case wire.PublicMessage:

@@ -1,6 +1,7 @@
 package chatos
 
 import (
+	"errors"
 	"net"
 	"strings"
 
@@ -82,7 +83,7 @@ func (w *world) clients() []*client.Client {
 
 func (w *world) allFramesStrict() error {
 	for _, c := range w.clients() {
-		if err := c.Err(); err != nil && !strings.Contains(err.Error(), client.ErrClosed.Error()) {
+		if err := c.Err(); errors.Is(err, client.ErrBadFrame) {
 			return steps.Failf([]string{"frames that decode strictly"}, err.Error(), "%s received a frame that does not decode", c.Name)
 		}
 	}

@@ -159,6 +159,23 @@ func (w *world) receiveSameID(x, y string) error {
 	return nil
 }
 
+// stage is one part of a setup helper and the requirement that checks it.
+type stage struct {
+	see string
+	do  func() error
+}
+
+// runStages runs stages in order; the first that fails is named by what
+// and its requirement.
+func runStages(what string, stages ...stage) error {
+	for _, st := range stages {
+		if err := st.do(); err != nil {
+			return steps.Stage(what, st.see, err)
+		}
+	}
+	return nil
+}
+
 // negotiated runs the whole 3/7/9 exchange between x (requester) and y.
 func (w *world) negotiated(x, y string) error {
 	for _, role := range []string{x, y} {
@@ -168,35 +185,23 @@ func (w *world) negotiated(x, y string) error {
 			}
 		}
 	}
-	for _, step := range []func() error{
-		func() error { return w.asks(x, y) },
-		func() error { return w.receivesRequest(y, x) },
-		func() error { return w.answers(y, "accepts", x) },
-		func() error { return w.receivesAnswer(x, y, "acceptance") },
-		func() error { return w.receiveSameID(x, y) },
-	} {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return runStages("the private connection could not be negotiated",
+		stage{"", func() error { return w.asks(x, y) }},
+		stage{"COP-3.5-1", func() error { return w.receivesRequest(y, x) }},
+		stage{"", func() error { return w.answers(y, "accepts", x) }},
+		stage{"COP-3.5-4", func() error { return w.receivesAnswer(x, y, "acceptance") }},
+		stage{"COP-3.5-5", func() error { return w.receiveSameID(x, y) }})
 }
 
 func (w *world) bridged(x, y string) error {
 	if err := w.negotiated(x, y); err != nil {
 		return err
 	}
-	for _, step := range []func() error{
-		func() error { return w.presentsOwn(x) },
-		func() error { return w.presentsOwn(y) },
-		func() error { return w.receivesEstablished(x) },
-		func() error { return w.receivesEstablished(y) },
-	} {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return runStages("the private connection could not be established",
+		stage{"", func() error { return w.presentsOwn(x) }},
+		stage{"", func() error { return w.presentsOwn(y) }},
+		stage{"COP-3.5-6", func() error { return w.receivesEstablished(x) }},
+		stage{"COP-3.5-6", func() error { return w.receivesEstablished(y) }})
 }
 
 // present opens the actor's private connection and sends 10 with id.
@@ -211,7 +216,7 @@ func (w *world) present(a *actor, id int64) error {
 
 func lastID(a *actor) (int64, error) {
 	if len(a.ids) == 0 {
-		return 0, fmt.Errorf("chatspec defect: %s has no connect id yet", a.role)
+		return 0, steps.Harnessf("%s has no connect id yet", a.role)
 	}
 	return a.ids[len(a.ids)-1], nil
 }
@@ -320,7 +325,7 @@ func (w *world) bridgeClosed(role string) error {
 func (w *world) idsDiffer() error {
 	a := w.actors["alice"]
 	if a == nil || len(a.ids) < 2 {
-		return fmt.Errorf("chatspec defect: two negotiations are needed")
+		return steps.Harnessf("two negotiations are needed")
 	}
 	if a.ids[0] == a.ids[1] {
 		return steps.Failf([]string{"two different ids"}, fmt.Sprintf("%d twice", a.ids[0]), "a connect id was issued twice")

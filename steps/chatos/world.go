@@ -6,6 +6,8 @@ package chatos
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -73,7 +75,20 @@ func (w *world) who(role string) *actor {
 }
 
 func (w *world) options() client.Options {
-	return client.Options{Timeout: w.Env.Timeout}
+	return client.Options{Timeout: w.Env.Timeout, Unrelated: w.unrelated}
+}
+
+// otherMark matches the nicknames ("alice_qwerty") and tokens
+// ("pub-qwerty-3-abcd") every scenario makes (steps.Scenario.Nick, Token).
+var otherMark = regexp.MustCompile(`[a-z]_[a-z]{6}\b|-[a-z]{6}-[0-9]+-`)
+
+// unrelated reports a packet of another scenario running at the same time:
+// it names another scenario's nicknames or tokens and none of this one's. A
+// packet with no scenario's mark at all (an empty nickname, garbage) is
+// evidence, never unrelated.
+func (w *world) unrelated(p wire.Packet) bool {
+	s := p.String()
+	return !strings.Contains(s, w.ID) && otherMark.MatchString(s)
 }
 
 // dial opens a new connection for an actor, labelled name in the transcript.
@@ -82,7 +97,8 @@ func (w *world) dial(name string) (*client.Client, error) {
 	defer cancel()
 	c, err := client.Dial(ctx, w.Env.Addr(), name, w.Log, w.options())
 	if err != nil {
-		return nil, steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name)
+		return nil, steps.Stage(name+" could not connect", "",
+			steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name))
 	}
 	return c, nil
 }
@@ -129,7 +145,7 @@ func checkFrom(err error) error {
 	if ee, ok := err.(*client.ExpectError); ok {
 		got := "nothing"
 		if len(ee.Got) > 0 {
-			got = fmt.Sprint(ee.Got)
+			got = strings.Join(ee.Got, "; ")
 		}
 		return &steps.CheckError{
 			Msg:      fmt.Sprintf("%s did not receive what it should (%v)", ee.Conn, ee.Reason),
@@ -164,7 +180,7 @@ func anyOf(ps ...wire.Packet) client.Matcher {
 // needMain fails clearly when a step uses an actor that never connected.
 func needMain(a *actor) error {
 	if a.main == nil {
-		return fmt.Errorf("chatspec defect: %s has no connection in this scenario", a.role)
+		return steps.Harnessf("%s has no connection in this scenario", a.role)
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func (w *world) crowdLogsIn() error {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("not all %d users (the capacity) could log in at once: %w", n, err)
+		return steps.Restage(fmt.Sprintf("not all %d users (the capacity) could log in at once", n), "PAT-3-5", err)
 	}
 	w.Notef("%d users logged in at once, in %v", n, time.Since(start).Round(time.Millisecond))
 	return nil

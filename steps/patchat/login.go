@@ -99,7 +99,7 @@ func (w *world) registersTaken(role, owner string) error {
 func (w *world) loginAccepted(role string) error {
 	a := w.who(role)
 	if a.last.action != wire.ActionLogin {
-		return fmt.Errorf("chatspec defect: %s attempted no login", role)
+		return steps.Harnessf("%s attempted no login", role)
 	}
 	if a.last.err != nil {
 		return checkFrom(role, a.last.action, a.last.err)
@@ -116,7 +116,7 @@ func (w *world) loginAccepted(role string) error {
 func (w *world) isRefused(role string) error {
 	a := w.who(role)
 	if a.last.action == "" {
-		return fmt.Errorf("chatspec defect: %s attempted nothing", role)
+		return steps.Harnessf("%s attempted nothing", role)
 	}
 	want := []string{"the dialect's refusal of " + a.last.action, "the connection closed"}
 	switch {
@@ -147,7 +147,7 @@ func (w *world) canStillLogIn(role string) error {
 func (w *world) toldMainRoom(role string) error {
 	a := w.who(role)
 	if a.login.Action == "" {
-		return fmt.Errorf("chatspec defect: %s is not logged in", role)
+		return steps.Harnessf("%s is not logged in", role)
 	}
 	want := []string{fmt.Sprintf("a login reply that names %q", MainRoom)}
 	if room, ok := a.login.Vars[wire.VarRoom]; ok {

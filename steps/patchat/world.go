@@ -28,7 +28,8 @@ const Protocol = "patchat"
 const MainRoom = "Main Room"
 
 // ErrNoDialect means the run gave no usable dialect in Env.Extra.
-var ErrNoDialect = errors.New("chatspec defect: the Pat Chat suite needs a *patchat.Dialect in Env.Extra")
+// It matches steps.ErrHarness: the row is an ERROR, never a verdict.
+var ErrNoDialect = fmt.Errorf("%w: the Pat Chat suite needs a *patchat.Dialect in Env.Extra", steps.ErrHarness)
 
 // Suite returns the Pat Chat suite over the given feature files. The run's
 // Env.Extra must hold the *wire/patchat.Dialect to drive the server with;
@@ -176,7 +177,8 @@ func (w *world) dial(name string) (*wire.Session, *logConn, error) {
 	nc, err := d.DialContext(ctx, "tcp", w.Env.Addr())
 	if err != nil {
 		w.Log.Notef(name, "could not connect: %v", err)
-		return nil, nil, steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name)
+		return nil, nil, steps.Stage(name+" could not connect", "",
+			steps.Failf([]string{"a TCP connection to " + w.Env.Addr()}, err.Error(), "%s could not connect", name))
 	}
 	c := newLogConn(nc, name, w.Log)
 	s := wire.NewSession(c, w.d, wire.Options{Timeout: w.timeout()})
@@ -207,10 +209,10 @@ func (w *world) open(name string) (*wire.Session, *logConn, error) {
 		_ = s.Close()
 		if (err != nil && !errors.Is(err, wire.ErrClosed)) || time.Now().Add(pause).After(deadline) {
 			if err != nil {
-				return nil, nil, checkFrom(name, wire.ActionGreeting, err)
+				return nil, nil, steps.Stage(name+" was not greeted", "", checkFrom(name, wire.ActionGreeting, err))
 			}
-			return nil, nil, steps.Failf([]string{"a greeting"}, res.Text,
-				"%s: the server refused the connection (is its capacity below the profile's %d?)", name, w.Env.Profile.Capacity)
+			return nil, nil, steps.Stage(name+" was not greeted", "PAT-3-5", steps.Failf([]string{"a greeting"}, res.Text,
+				"%s: the server refused the connection (is its capacity below the profile's %d?)", name, w.Env.Profile.Capacity))
 		}
 		w.Log.Notef(name, "refused; trying again in %v", pause)
 		<-time.After(pause)
@@ -263,17 +265,35 @@ func countExpects(st []wire.Step) int {
 }
 
 // accepted runs an action the server must accept: a refusal or a missing
-// reply is a failure naming who did what.
+// reply is a failure naming who did what. When the step doing it sets the
+// scenario up, the failure blocks the scenario, naming the requirement whose
+// own scenario checks that action.
 func (w *world) accepted(who string, s *wire.Session, action string, vars wire.Vars) (wire.Result, error) {
 	res, err := w.do(s, action, vars)
 	if err != nil {
-		return res, checkFrom(who, action, err)
-	}
-	if res.Refused {
-		return res, steps.Failf([]string{"the server accepts " + describe(action, vars)}, res.Text,
+		err = checkFrom(who, action, err)
+	} else if res.Refused {
+		err = steps.Failf([]string{"the server accepts " + describe(action, vars)}, res.Text,
 			"%s: the server refused %s", who, describe(action, vars))
 	}
-	return res, nil
+	return res, steps.Stage(fmt.Sprintf("%s could not %s", who, describe(action, vars)), actionChecks[action], err)
+}
+
+// actionChecks names, for each action, the requirement whose own scenario
+// checks that the server accepts it.
+var actionChecks = map[string]string{
+	wire.ActionRegister:        "PAT-4.4-1",
+	wire.ActionLogin:           "PAT-4.4-1",
+	wire.ActionCreate:          "PAT-6.3-1",
+	wire.ActionJoin:            "PAT-6.3-3",
+	wire.ActionLeave:           "PAT-6.4-1",
+	wire.ActionSwitch:          "PAT-6.1-2",
+	wire.ActionListUsers:       "PAT-6.2-1",
+	wire.ActionListRooms:       "PAT-4.6-1",
+	wire.ActionSay:             "PAT-1-1",
+	wire.ActionBroadcast:       "PAT-1-2",
+	wire.ActionBroadcastOthers: "PAT-1-3",
+	wire.ActionExit:            "PAT-6.5-1",
 }
 
 // describe names an action and its inputs for a failure message.
@@ -314,7 +334,7 @@ func checkFrom(who, action string, err error) error {
 // needSession fails clearly when a step uses an actor that never connected.
 func needSession(a *actor) error {
 	if a.sess == nil {
-		return fmt.Errorf("chatspec defect: %s has no connection in this scenario", a.role)
+		return steps.Harnessf("%s has no connection in this scenario", a.role)
 	}
 	return nil
 }
