@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,10 @@ var ErrTargetUnhealthy = errors.New("fuzz: target unhealthy before fuzzing")
 
 // triageTimeout bounds the isolation of one finding.
 const triageTimeout = 2 * time.Minute
+
+// settleTime is how long isolation keeps watching a server after a candidate
+// case looked harmless, before clearing the case (see isolate).
+const settleTime = 50 * time.Millisecond
 
 // Config is one fuzz run.
 type Config struct {
@@ -77,6 +82,7 @@ type Engine struct {
 	findings []Finding
 	seen     map[string]int
 	recent   []recentCase
+	cleared  []recentCase // the last cases a probe cleared: a server may die a moment after a probe passed
 	stopped  string
 	cancel   context.CancelFunc
 }
@@ -150,21 +156,32 @@ func (e *Engine) worker(ctx context.Context) {
 			return
 		}
 		c := GenerateCase(o.Protocol, e.cfg.Seed, idx)
-		e.gate.RLock()
-		res := Execute(ctx, o.Target.Addr(), c, o.Protocol, o.Exec)
-		e.gate.RUnlock()
-		e.cases.Add(1)
-		own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.Violation != nil}
+		own, res := e.runCase(ctx, idx, c)
 		if v := ViolationVerdict(res); v != nil {
 			e.triage(ctx, v, &own)
 			continue
 		}
-		e.remember(own)
 		if own.suspect || e.sinceProbe.Add(1) >= int64(e.cfg.ProbeEvery) {
 			e.sinceProbe.Store(0)
 			e.check(ctx, &own)
 		}
 	}
+}
+
+// runCase executes one case under the shared gate and, before letting go of
+// it, remembers the case: a triage that starts the moment the gate is free
+// must count it among the candidates (a case with a violation goes to
+// triage itself).
+func (e *Engine) runCase(ctx context.Context, idx int, c Case) (recentCase, Result) {
+	e.gate.RLock()
+	defer e.gate.RUnlock()
+	res := Execute(ctx, e.cfg.Oracles.Target.Addr(), c, e.cfg.Oracles.Protocol, e.cfg.Oracles.Exec)
+	e.cases.Add(1)
+	own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.Violation != nil}
+	if res.Violation == nil {
+		e.remember(own)
+	}
+	return own, res
 }
 
 // remember keeps a case until a health probe clears it.
@@ -191,14 +208,19 @@ func (e *Engine) check(ctx context.Context, own *recentCase) {
 		return
 	}
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	kept := e.recent[:0]
 	for _, r := range e.recent {
 		if r.seq > startSeq {
 			kept = append(kept, r)
+		} else {
+			e.cleared = append(e.cleared, r)
 		}
 	}
 	e.recent = kept
-	e.mu.Unlock()
+	if limit := 2*e.cfg.Workers + 2; len(e.cleared) > limit {
+		e.cleared = slices.Clone(e.cleared[len(e.cleared)-limit:])
+	}
 }
 
 // isStopped reports whether the run was ended by a finding or a dead target.

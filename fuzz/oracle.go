@@ -17,6 +17,7 @@ const (
 	DefaultRSSGrowth    = 256 << 20 // bytes of resident memory growth that make a memory finding
 	probeRetryPause     = 20 * time.Millisecond
 	logTailBytes        = 4 << 10
+	settlePoll          = 5 * time.Millisecond // between observations while settling
 )
 
 // Oracles run cases and judge the server: health probe, protocol decoding,
@@ -47,6 +48,10 @@ func (o *Oracles) Observe(ctx context.Context) *Verdict {
 				return ev
 			}
 		}
+		return v
+	}
+	// The probe's round trip is time for a dying process to finish dying.
+	if v := o.exitVerdict(); v != nil {
 		return v
 	}
 	return o.memoryVerdict()
@@ -136,6 +141,20 @@ func (o *Oracles) RunAlone(ctx context.Context, c Case) *Verdict {
 		return v
 	}
 	return o.Observe(ctx)
+}
+
+// Settle watches a server that looks healthy for a while longer, observing
+// it every settlePoll until d has passed: a verdict as soon as one fires,
+// nil when the server stayed healthy throughout.
+func (o *Oracles) Settle(ctx context.Context, d time.Duration) *Verdict {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	for pause(ctx, settlePoll) {
+		if v := o.Observe(ctx); v != nil && ctx.Err() == nil {
+			return v
+		}
+	}
+	return nil
 }
 
 // ViolationVerdict turns a case's protocol violation into a verdict.

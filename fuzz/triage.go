@@ -49,11 +49,13 @@ func (e *Engine) triage(ctx context.Context, v *Verdict, own *recentCase) {
 }
 
 // takeCandidates returns own (when suspect) and the remembered cases:
-// suspects first, then the rest most recent first; and forgets them.
+// suspects first, then the rest most recent first, then the last cases a
+// probe cleared (most recent first); and forgets them.
 func (e *Engine) takeCandidates(own *recentCase) []recentCase {
 	e.mu.Lock()
 	cands := slices.Clone(e.recent)
-	e.recent = e.recent[:0]
+	cleared := slices.Clone(e.cleared)
+	e.recent, e.cleared = e.recent[:0], e.cleared[:0]
 	e.mu.Unlock()
 	if own != nil && !slices.ContainsFunc(cands, func(r recentCase) bool { return r.index == own.index }) {
 		cands = append(cands, *own)
@@ -77,12 +79,23 @@ func (e *Engine) takeCandidates(own *recentCase) []recentCase {
 		}
 		return int(b.seq - a.seq)
 	})
+	slices.Reverse(cleared)
+	for _, r := range cleared {
+		if !slices.ContainsFunc(cands, func(c recentCase) bool { return c.index == r.index }) {
+			cands = append(cands, r)
+		}
+	}
 	return cands
 }
 
 // isolate runs candidates alone until one makes the same oracle fire. It
 // restarts the server before each run when the firing leaves it down. With
 // a server that cannot be restarted and is down, it gives up at once.
+//
+// A server may die a moment after its case looked harmless (a process not
+// reaped yet, a crash on a timer): a candidate is cleared only once the
+// server stays healthy for settleTime after it, and a server found unhealthy
+// before the next candidate is restarted rather than blamed on it.
 func (e *Engine) isolate(ctx context.Context, v *Verdict, cands []recentCase) (recentCase, *Verdict, bool) {
 	o := e.cfg.Oracles
 	down := v.Kind != KindProtocol
@@ -91,10 +104,16 @@ func (e *Engine) isolate(ctx context.Context, v *Verdict, cands []recentCase) (r
 	}
 	dirty := down
 	for _, cand := range cands {
+		if !dirty && o.Observe(ctx) != nil {
+			dirty = true
+		}
 		if dirty && !e.restart(ctx) {
 			break
 		}
 		got := o.RunAlone(ctx, cand.c)
+		if got == nil && down {
+			got = o.Settle(ctx, settleTime)
+		}
 		dirty = got != nil && got.Kind != KindProtocol
 		if got.Same(v) {
 			return cand, got, true
