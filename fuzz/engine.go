@@ -31,18 +31,28 @@ type Config struct {
 	Workers     int           // cases run at once (default 1)
 	ProbeEvery  int           // cases between health probes (default 1)
 	StopOnFirst bool          // stop at the first new finding
-	OnFinding   func(Finding) // called once per new title, in order
+	Faults      string        // the bundled reference's fault switches, copied into findings
+	OnFinding   func(Finding) // called once per new bug (Finding.Identity), in order
 }
 
 // Stats are the live counters of a run.
 type Stats struct {
 	Cases       int64         // cases executed
-	Findings    int           // distinct findings (titles)
-	Duplicates  int64         // oracle firings whose title was already found
+	Connections int64         // connections opened by cases and probes
+	Findings    int           // distinct findings (Finding.Identity)
+	Duplicates  int64         // oracle firings of a bug already found
 	Probes      int64         // health checks
 	Restarts    int64         // server restarts
 	FalseAlarms int64         // failed probes that passed when repeated on a quiet server
 	Elapsed     time.Duration // since Run started
+}
+
+// ConnectionsPerSecond is the run's connection rate so far.
+func (s Stats) ConnectionsPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Connections) / s.Elapsed.Seconds()
 }
 
 // CasesPerSecond is the run's throughput so far.
@@ -56,8 +66,8 @@ func (s Stats) CasesPerSecond() float64 {
 // Summary is the outcome of a run.
 type Summary struct {
 	Stats
-	Findings []Finding      // one per title, in the order found
-	Seen     map[string]int // times each title fired
+	Findings []Finding      // one per bug, in the order found
+	Seen     map[string]int // times each bug fired, by Finding.Identity
 	Stopped  string         // why the run ended early; "" when it ran its course
 }
 
@@ -76,7 +86,7 @@ type Engine struct {
 	gate  sync.RWMutex // cases hold it shared; triage holds it alone
 	start time.Time
 
-	next, cases, probes, restarts, dups, falseAlarms, seq, sinceProbe atomic.Int64
+	next, cases, probes, restarts, dups, falseAlarms, seq, sinceProbe, conns atomic.Int64
 
 	mu       sync.Mutex // guards the fields below
 	findings []Finding
@@ -99,8 +109,15 @@ func (e *Engine) Stats() Stats {
 	e.mu.Lock()
 	n := len(e.findings)
 	e.mu.Unlock()
-	return Stats{Cases: e.cases.Load(), Findings: n, Duplicates: e.dups.Load(), Probes: e.probes.Load(),
-		Restarts: e.restarts.Load(), FalseAlarms: e.falseAlarms.Load(), Elapsed: time.Since(e.start)}
+	return e.stats(n)
+}
+
+// stats reads the counters; n is the number of findings.
+func (e *Engine) stats(n int) Stats {
+	probes := e.probes.Load()
+	return Stats{Cases: e.cases.Load(), Connections: e.conns.Load() + probes*int64(probeConns(e.cfg.Oracles.Protocol)),
+		Findings: n, Duplicates: e.dups.Load(), Probes: probes, Restarts: e.restarts.Load(),
+		FalseAlarms: e.falseAlarms.Load(), Elapsed: time.Since(e.start)}
 }
 
 // Run fuzzes until Cases, Duration, ctx, a dead target or StopOnFirst ends it.
@@ -141,10 +158,7 @@ func (e *Engine) summary() Summary {
 	for k, v := range e.seen {
 		seen[k] = v
 	}
-	stats := Stats{Cases: e.cases.Load(), Findings: len(e.findings), Duplicates: e.dups.Load(),
-		Probes: e.probes.Load(), Restarts: e.restarts.Load(), FalseAlarms: e.falseAlarms.Load(),
-		Elapsed: time.Since(e.start)}
-	return Summary{Stats: stats, Findings: append([]Finding(nil), e.findings...), Seen: seen, Stopped: e.stopped}
+	return Summary{Stats: e.stats(len(e.findings)), Findings: append([]Finding(nil), e.findings...), Seen: seen, Stopped: e.stopped}
 }
 
 // worker runs cases until the run ends.
@@ -177,6 +191,7 @@ func (e *Engine) runCase(ctx context.Context, idx int, c Case) (recentCase, Resu
 	defer e.gate.RUnlock()
 	res := Execute(ctx, e.cfg.Oracles.Target.Addr(), c, e.cfg.Oracles.Protocol, e.cfg.Oracles.Exec)
 	e.cases.Add(1)
+	e.conns.Add(int64(res.Conns))
 	own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.Violation != nil}
 	if res.Violation == nil {
 		e.remember(own)
@@ -242,11 +257,11 @@ func (e *Engine) stop(why string) {
 	}
 }
 
-// record adds a finding unless its title was already found.
+// record adds a finding unless the same bug (Identity) was already found.
 func (e *Engine) record(f Finding) {
 	e.mu.Lock()
-	e.seen[f.Title]++
-	if e.seen[f.Title] > 1 {
+	e.seen[f.Identity()]++
+	if e.seen[f.Identity()] > 1 {
 		e.mu.Unlock()
 		e.dups.Add(1)
 		return

@@ -155,7 +155,7 @@ func TestEngineTracesProtocolFindingToItsCase(t *testing.T) {
 	require.Len(t, sum.Findings, 1)
 	f := sum.Findings[0]
 	assert.Equal(t, KindProtocol, f.Kind)
-	assert.Equal(t, "protocol: ee-byte", f.Title)
+	assert.Equal(t, "protocol: ee-byte [decode ee-byte]", f.Title)
 	assert.Equal(t, 37, f.CaseIndex)
 	assert.Equal(t, "BAD\n", string(f.Case.Conns[0].Steps[0].Data))
 	assert.EqualValues(t, 100, sum.Cases)

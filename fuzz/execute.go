@@ -42,6 +42,7 @@ type Result struct {
 	Refused   bool       // a connection was refused: the server is not listening
 	DialErr   error      // the first connection error, if any
 	Received  int64      // bytes received over all connections
+	Conns     int        // connections attempted
 }
 
 // Execute runs c against addr (see Case for the order of events) and
@@ -50,6 +51,7 @@ func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions
 	o = o.withDefaults()
 	var res Result
 	conns := make([]*liveConn, len(c.Conns))
+	res.Conns = len(c.Conns)
 	for i := range c.Conns {
 		conns[i] = dialLive(ctx, addr, p.NewWatch(), o, &res)
 	}

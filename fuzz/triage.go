@@ -21,31 +21,62 @@ func (e *Engine) triage(ctx context.Context, v *Verdict, own *recentCase) {
 	o := e.cfg.Oracles
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), triageTimeout)
 	defer cancel()
-	if v.Oracle != OracleDecode {
-		if v = o.Observe(tctx); v == nil {
-			e.falseAlarms.Add(1) // e.g. a probe starved by load, fine once quiet
-			return
-		}
+	if v.Oracle == OracleDecode && own != nil {
+		v = o.Sign(v, "", &own.c) // the case is known: its connection saw the bytes
+	} else if v = o.Observe(tctx); v == nil {
+		e.falseAlarms.Add(1) // e.g. a probe starved by load, fine once quiet
+		return
+	} else {
+		v = o.Sign(v, o.LogTail(), nil)
 	}
+	if e.seenBefore(v) {
+		e.heal(tctx) // the same trace again: counted, no need to isolate it
+		return
+	}
+	e.record(e.isolateFinding(tctx, v, own))
+	e.heal(tctx)
+}
+
+// seenBefore counts a firing whose signature, read from the server's own
+// output, was already found.
+func (e *Engine) seenBefore(v *Verdict) bool {
+	if !v.Signature.FromOutput() {
+		return false
+	}
+	id := identity(v.Kind, v.Oracle, v.Signature)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.seen[id] == 0 {
+		return false
+	}
+	e.seen[id]++
+	e.dups.Add(1)
+	return true
+}
+
+// isolateFinding finds which recent case makes v fire alone and builds the
+// finding; without one, the finding says so and keeps the run's signature.
+func (e *Engine) isolateFinding(ctx context.Context, v *Verdict, own *recentCase) Finding {
+	o := e.cfg.Oracles
 	log := o.LogTail()
 	cands := e.takeCandidates(own)
 	if len(cands) == 0 {
 		cands = []recentCase{{index: -1}}
 	}
-	culprit, got, found := e.isolate(tctx, v, cands)
+	culprit, got, found := e.isolate(ctx, v, cands)
 	if found {
 		v, log = got, o.LogTail()
 	}
-	f := Finding{Kind: v.Kind, Title: v.Title, Target: e.cfg.TargetName, Seed: e.cfg.Seed,
-		CaseIndex: culprit.index, Case: culprit.c, Oracle: v.Oracle, Detail: v.Detail, ServerLog: log}
+	f := Finding{Kind: v.Kind, Title: v.Title, Target: e.cfg.TargetName, Seed: e.cfg.Seed, Faults: e.cfg.Faults,
+		CaseIndex: culprit.index, Case: culprit.c, Oracle: v.Oracle, Detail: v.Detail, ServerLog: log,
+		Signature: v.Signature}
 	if f.Case.Protocol == "" {
 		f.Case.Protocol = o.Protocol.Name()
 	}
 	if !found && v.Kind != KindMemory {
 		f.Detail += "\n" + notAlone
 	}
-	e.record(f)
-	e.heal(tctx)
+	return f
 }
 
 // takeCandidates returns own (when suspect) and the remembered cases:
@@ -110,12 +141,9 @@ func (e *Engine) isolate(ctx context.Context, v *Verdict, cands []recentCase) (r
 		if dirty && !e.restart(ctx) {
 			break
 		}
-		got := o.RunAlone(ctx, cand.c)
-		if got == nil && down {
-			got = o.Settle(ctx, settleTime)
-		}
+		got := o.Test(ctx, cand.c, down)
 		dirty = got != nil && got.Kind != KindProtocol
-		if got.Same(v) {
+		if v.Matches(got) {
 			return cand, got, true
 		}
 		if ctx.Err() != nil {

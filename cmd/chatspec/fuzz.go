@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -13,9 +14,10 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
-	"github.com/olekukonko/tablewriter"
 
 	"github.com/chatspec/chatspec/fuzz"
+	"github.com/chatspec/chatspec/reports"
+	"github.com/chatspec/chatspec/results"
 )
 
 // Exit statuses of fuzz and replay.
@@ -147,7 +149,8 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 	o := srv.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain)
 	cfg := fuzz.Config{Oracles: o, TargetName: srv.name, Seed: opt.seed, Cases: opt.cases, Duration: opt.duration,
 		Workers: opt.workers, ProbeEvery: opt.probeEvery, StopOnFirst: opt.stopOnFirst,
-		OnFinding: func(f fuzz.Finding) { files[f.Title] = saveFinding(opt.findings, f, stderr) }}
+		Faults:    opt.server.faults,
+		OnFinding: func(f fuzz.Finding) { files[f.Identity()] = saveFinding(opt.findings, f, stderr) }}
 	fmt.Fprintf(stderr, "chatspec fuzz %s against %s, seed %d, %d worker(s)\n", srv.protocol, srv.name, opt.seed, opt.workers)
 	e := fuzz.NewEngine(cfg)
 	done := make(chan struct{})
@@ -159,10 +162,13 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 		return fuzzExitUsage
 	}
-	printFuzzSummary(stdout, srv.protocol, sum, files)
+	run := sum.Results(fuzz.RunInfo{Protocol: srv.protocol, Target: srv.name, Seed: opt.seed, Workers: opt.workers}, files)
+	fmt.Fprintln(stdout)
+	if err := reports.FuzzConsole(stdout, run); err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+	}
 	if opt.report != "" {
-		info := fuzz.RunInfo{Protocol: srv.protocol, Target: srv.name, Seed: opt.seed, Workers: opt.workers}
-		if err := fuzz.WriteReport(opt.report, info, sum, files); err != nil {
+		if err := writeFuzzReport(opt.report, run); err != nil {
 			fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 			return fuzzExitUsage
 		}
@@ -171,6 +177,25 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		return fuzzExitFound
 	}
 	return fuzzExitClean
+}
+
+// writeFuzzReport writes findings.json and findings.md into dir.
+func writeFuzzReport(dir string, run *results.FuzzRun) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report directory: %w", err)
+	}
+	for name, render := range map[string]func(io.Writer, *results.FuzzRun) error{
+		"findings.json": reports.FuzzJSON, "findings.md": reports.FuzzMarkdown,
+	} {
+		var b bytes.Buffer
+		if err := render(&b, run); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	return nil
 }
 
 // saveFinding writes a finding file and says where; "" when it could not.
@@ -186,31 +211,6 @@ func saveFinding(dir string, f fuzz.Finding, stderr io.Writer) string {
 	}
 	fmt.Fprintf(stderr, "\nfinding: %s (%s, case %d) -> %s\n", f.Title, f.Kind, f.CaseIndex, path)
 	return path
-}
-
-// printFuzzSummary prints the final tables: the run's totals, then one row
-// per finding.
-func printFuzzSummary(w io.Writer, protocol string, s fuzz.Summary, files map[string]string) {
-	fmt.Fprintln(w)
-	t := tablewriter.NewTable(w)
-	t.Header("Protocol", "Cases", "Cases/s", "Elapsed", "Probes", "Restarts", "Findings")
-	_ = t.Append(protocol, fmt.Sprint(s.Cases), fmt.Sprintf("%.0f", s.CasesPerSecond()),
-		s.Elapsed.Round(time.Millisecond).String(), fmt.Sprint(s.Probes), fmt.Sprint(s.Restarts), fmt.Sprint(len(s.Findings)))
-	_ = t.Render()
-	if s.Stopped != "" {
-		fmt.Fprintf(w, "stopped early: %s\n", s.Stopped)
-	}
-	if len(s.Findings) == 0 {
-		fmt.Fprintln(w, "no findings")
-		return
-	}
-	ft := tablewriter.NewTable(w)
-	ft.Header("Kind", "Title", "Case", "Bytes", "Seen", "File")
-	for _, f := range s.Findings {
-		_ = ft.Append(string(f.Kind), f.Title, fmt.Sprint(f.CaseIndex), fmt.Sprint(f.Case.Size()),
-			fmt.Sprint(s.Seen[f.Title]), files[f.Title])
-	}
-	_ = ft.Render()
 }
 
 // runMinimise shrinks one finding and writes it next to the original.
