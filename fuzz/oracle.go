@@ -192,12 +192,14 @@ func LogSince(before, after string) string {
 	if strings.HasPrefix(after, before) {
 		return after[len(before):]
 	}
-	anchor := before[max(0, len(before)-256):]
-	if anchor == "" {
-		return after
-	}
-	if i := strings.LastIndex(after, anchor); i >= 0 {
-		return after[i+len(anchor):]
+	for _, n := range []int{256, 32} {
+		anchor := before[max(0, len(before)-n):]
+		if anchor == "" {
+			break
+		}
+		if i := strings.LastIndex(after, anchor); i >= 0 {
+			return after[i+len(anchor):]
+		}
 	}
 	return after
 }

@@ -83,7 +83,22 @@ func goPanic(lines []string, i int) (Signature, bool) {
 	if len(funcs) > 0 {
 		key += " in " + strings.Join(funcs, " < ")
 	}
-	return Signature{Key: key, Trace: traceFrom(lines, i)}, true
+	return Signature{Key: key, Trace: nonBlank(lines[i:])}, true
+}
+
+// nonBlank is the first traceLines non-blank lines (a Go trace has a blank
+// line between the message and the goroutine).
+func nonBlank(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+		if len(out) == traceLines {
+			break
+		}
+	}
+	return bounded(out)
 }
 
 // javaException: "[Exception in thread "x" ]pkg.TypeException: msg" then
@@ -122,7 +137,10 @@ func pythonTraceback(lines []string, i int) (Signature, bool) {
 			continue // the source line under a frame
 		}
 		if e := rePyExc.FindStringSubmatch(strings.TrimSpace(lines[j])); e != nil && inner != "" {
-			return Signature{Key: "python " + e[1] + " at " + inner, Trace: bounded(lines[i : j+1])}, true
+			// People read a traceback from the bottom: the exception first,
+			// then the innermost frames, in their order.
+			trace := append([]string{lines[j]}, lines[max(i+1, j-(traceLines-1)):j]...)
+			return Signature{Key: "python " + e[1] + " at " + inner, Trace: bounded(trace)}, true
 		}
 		break
 	}

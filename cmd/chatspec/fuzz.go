@@ -220,7 +220,7 @@ func runMinimise(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 		return fuzzExitUsage
 	}
-	if code, ok := adoptProtocol(&opt.server, f, stderr, "chatspec fuzz"); !ok {
+	if code, ok := adoptFinding(&opt.server, f, stderr, "chatspec fuzz"); !ok {
 		return code
 	}
 	srv, err := opt.server.start(ctx, stderr)
@@ -233,25 +233,30 @@ func runMinimise(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer)
 	small, rep, err := fuzz.MinimiseFinding(ctx, o, f, opt.maxTests)
 	if err != nil {
 		fmt.Fprintf(stderr, "chatspec fuzz: minimise: %v\n", err)
-		if errors.Is(err, fuzz.ErrTargetUnhealthy) {
-			return fuzzExitUsage
+		switch {
+		case errors.Is(err, fuzz.ErrNotReproduced):
+			return fuzzExitClean // nothing fired
+		case errors.Is(err, fuzz.ErrOtherSignature):
+			return fuzzExitFound // something fired, not this bug: nothing kept
 		}
-		return fuzzExitClean
+		return fuzzExitUsage
 	}
 	out := strings.TrimSuffix(opt.minimise, ".finding") + ".min.finding"
 	if err := fuzz.WriteFindingFile(out, small); err != nil {
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 		return fuzzExitUsage
 	}
-	fmt.Fprintf(stdout, "minimised %s in %d tests: %d -> %d bytes, %d -> %d connections, %d -> %d steps\n%s\n",
-		opt.minimise, rep.Tests, rep.BeforeBytes, rep.AfterBytes, rep.BeforeConns, rep.AfterConns,
+	fmt.Fprintf(stdout, "minimised %s (same signature: %s) in %d tests: %d -> %d bytes, %d -> %d connections, %d -> %d steps\n%s\n",
+		opt.minimise, small.Signature.Key, rep.Tests, rep.BeforeBytes, rep.AfterBytes, rep.BeforeConns, rep.AfterConns,
 		rep.BeforeSteps, rep.AfterSteps, out)
 	return fuzzExitFound
 }
 
-// adoptProtocol takes the protocol from a finding when none was named, and
-// refuses a mismatch.
-func adoptProtocol(s *serverFlags, f fuzz.Finding, stderr io.Writer, cmd string) (int, bool) {
+// adoptFinding takes the protocol from a finding when none was named and
+// refuses a mismatch; a finding recorded against another server needs
+// --target or --exec (the bundled reference is not that server), and one
+// recorded against the reference with faults gets those faults back.
+func adoptFinding(s *serverFlags, f fuzz.Finding, stderr io.Writer, cmd string) (int, bool) {
 	switch {
 	case s.protocol == "":
 		s.protocol = f.Case.Protocol
@@ -259,10 +264,37 @@ func adoptProtocol(s *serverFlags, f fuzz.Finding, stderr io.Writer, cmd string)
 		fmt.Fprintf(stderr, "%s: the finding is for %s, not %s\n", cmd, f.Case.Protocol, s.protocol)
 		return fuzzExitUsage, false
 	}
+	if s.target == "" && s.exec == "" {
+		if !recordedOnReference(f) {
+			fmt.Fprintf(stderr, "%s: the finding was recorded against %q, not the bundled reference: "+
+				"give --target HOST:PORT or --exec CMD for that server\n", cmd, f.Target)
+			return fuzzExitUsage, false
+		}
+		if s.faults == "" {
+			s.faults = recordedFaults(f)
+		}
+	}
 	if err := s.check(stderr, cmd); err != nil {
 		return fuzzExitUsage, false
 	}
 	return 0, true
+}
+
+// recordedOnReference reports whether f was found on the bundled reference.
+func recordedOnReference(f fuzz.Finding) bool {
+	return f.Target == "" || f.Target == "reference" || strings.HasPrefix(f.Target, "reference (")
+}
+
+// recordedFaults are the reference's fault switches f was found with; a
+// finding file from before the faults line names them in its target.
+func recordedFaults(f fuzz.Finding) string {
+	if f.Faults != "" {
+		return f.Faults
+	}
+	if rest, ok := strings.CutPrefix(f.Target, "reference (faults: "); ok {
+		return strings.TrimSuffix(rest, ")")
+	}
+	return ""
 }
 
 // startProgress shows live counters until done is closed: one rewritten

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatspec/chatspec/fuzz"
+	"github.com/chatspec/chatspec/profile"
 	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
 	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
@@ -54,7 +55,7 @@ func replayMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "chatspec replay: %v\n", err)
 		return fuzzExitUsage
 	}
-	if code, ok := adoptProtocol(&s, f, stderr, "chatspec replay"); !ok {
+	if code, ok := adoptFinding(&s, f, stderr, "chatspec replay"); !ok {
 		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -76,16 +77,33 @@ func replay(ctx context.Context, s serverFlags, f fuzz.Finding, probeTimeout tim
 		fmt.Fprintf(stderr, "chatspec replay: %v\n", err)
 		return fuzzExitUsage
 	}
-	if v == nil {
+	return reportReplay(stdout, f, v, srv.target.Log())
+}
+
+// reportReplay says whether the finding's own bug fired again, another one,
+// or nothing: exit 1 when anything fired, 0 only when nothing did.
+func reportReplay(stdout io.Writer, f fuzz.Finding, v *fuzz.Verdict, log string) int {
+	switch {
+	case v == nil:
 		fmt.Fprintln(stdout, "not reproduced: no oracle fired")
 		return fuzzExitClean
+	case fuzz.Reproduces(f, v):
+		fmt.Fprintf(stdout, "reproduced (same signature): %s\n%s\n", v.Signature.Key, v.Detail)
+	default:
+		fmt.Fprintf(stdout, "a different signature fired: %s\n  recorded: %s\n  fired:    %s (%s)\n%s\n",
+			v.Signature.Key, orNone(f.Signature.Key), v.Title, v.Kind, v.Detail)
 	}
-	same := map[bool]string{true: "reproduced", false: "something else fired"}[v.Kind == f.Kind]
-	fmt.Fprintf(stdout, "%s: %s\n%s\n", same, v, v.Detail)
-	if log := srv.target.Log(); log != "" {
+	if log != "" {
 		fmt.Fprintf(stdout, "server output (tail):\n%s\n", tailText(log, 2048))
 	}
 	return fuzzExitFound
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none: a finding file from before signatures)"
+	}
+	return s
 }
 
 func tailText(s string, n int) string {
@@ -97,11 +115,13 @@ func tailText(s string, n int) string {
 
 // serverFlags choose the server under test; shared by fuzz and replay.
 type serverFlags struct {
-	protocol string
-	target   string
-	exec     string
-	faults   string
-	dialect  string
+	protocol    string
+	target      string
+	exec        string
+	faults      string
+	dialect     string
+	profilePath string
+	profile     profile.Profile // read from profilePath by check
 }
 
 func (s *serverFlags) register(fs *flag.FlagSet) {
@@ -109,6 +129,7 @@ func (s *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.exec, "exec", "", "command starting the server, with {port} or {addr}; restarted after every crash")
 	fs.StringVar(&s.faults, "faults", "", "bundled reference only: fault switches to turn on (comma-separated); the reference then runs as a child process")
 	fs.StringVar(&s.dialect, "dialect", "", "patchat: dialect file for the health probe and commands (default: the reference's)")
+	fs.StringVar(&s.profilePath, "profile", "", "YAML file of the server's legitimate choices, as for run (answer-order shapes the cases, capacity bounds connections)")
 }
 
 // check validates the server flags (usage errors go to stderr).
@@ -126,6 +147,14 @@ func (s *serverFlags) check(stderr io.Writer, cmd string) error {
 		return fail("--faults applies only to the bundled reference (no --target, no --exec)")
 	case s.dialect != "" && s.protocol != fuzzpatchat.Name:
 		return fail("--dialect applies only to patchat")
+	}
+	s.profile = profile.Default()
+	if s.profilePath != "" {
+		p, err := profile.Load(s.profilePath)
+		if err != nil {
+			return fail("--profile: %v", err)
+		}
+		s.profile = p
 	}
 	return s.checkFaults(fail)
 }
@@ -202,10 +231,14 @@ func aliveWithin(ctx context.Context, t target.Target, d time.Duration) error {
 // fuzzProtocol returns the fuzz protocol, with the dialect for patchat.
 func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
 	if s.protocol == fuzzchatos.Name {
-		return fuzzchatos.New(), nil
+		return fuzzchatos.WithProfile(s.profile), nil
 	}
 	if s.dialect == "" {
-		return fuzzpatchat.Default()
+		p, err := fuzzpatchat.Default()
+		if err != nil {
+			return nil, err
+		}
+		return p.WithProfile(s.profile), nil
 	}
 	data, err := os.ReadFile(s.dialect)
 	if err != nil {
@@ -215,15 +248,17 @@ func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fuzzpatchat.New(d), nil
+	return fuzzpatchat.New(d).WithProfile(s.profile), nil
 }
 
 // inProcessServe runs the bundled reference inside chatspec (no faults:
 // the crash faults would take chatspec down with it).
 func (s *serverFlags) inProcessServe() target.ServeFunc {
 	if s.protocol == fuzzchatos.Name {
+		cfg := refchatos.DefaultConfig()
+		cfg.AnswerOrder = s.profile.AnswerOrder // the reference makes the choice the profile declares
 		return func(ctx context.Context, ln net.Listener) error {
-			return refchatos.Serve(ctx, ln, refchatos.DefaultConfig())
+			return refchatos.Serve(ctx, ln, cfg)
 		}
 	}
 	return func(ctx context.Context, ln net.Listener) error {
@@ -240,6 +275,9 @@ func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error)
 		return nil, fmt.Errorf("find chatspec's own binary: %w", err)
 	}
 	cmd := fmt.Sprintf("exec %s serve %s --addr {addr} --faults %s", shellQuote(self), s.protocol, shellQuote(s.faults))
+	if s.protocol == fuzzchatos.Name {
+		cmd += " --answer-order " + s.profile.AnswerOrder
+	}
 	if s.protocol == fuzzpatchat.Name {
 		cmd += fmt.Sprintf(" --hash-cost %d", bcrypt.MinCost) // fast probes: each registers two users
 	}
