@@ -15,9 +15,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatspec/chatspec/fuzz"
-	"github.com/chatspec/chatspec/profile"
 	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
 	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
+	"github.com/chatspec/chatspec/profile"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	refpatchat "github.com/chatspec/chatspec/reference/patchat"
 	"github.com/chatspec/chatspec/target"
