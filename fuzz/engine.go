@@ -17,6 +17,11 @@ var ErrTargetUnhealthy = errors.New("fuzz: target unhealthy before fuzzing")
 // triageTimeout bounds the isolation of one finding.
 const triageTimeout = 2 * time.Minute
 
+// DefaultMaxProbe is the longest interval, in cases, between health probes
+// of a server that keeps passing them: probes are then a few percent of
+// the connections, and a suspect case is still probed at once.
+const DefaultMaxProbe = 64
+
 // settleTime is how long isolation keeps watching a server after a candidate
 // case looked harmless, before clearing the case (see isolate).
 const settleTime = 50 * time.Millisecond
@@ -29,7 +34,8 @@ type Config struct {
 	Cases       int           // stop after this many cases (0: no limit)
 	Duration    time.Duration // stop after this long (0: no limit)
 	Workers     int           // cases run at once (default 1)
-	ProbeEvery  int           // cases between health probes (default 1)
+	ProbeEvery  int           // cases between health probes at first and after any anomaly (default 1)
+	MaxProbe    int           // the interval doubles after each passing probe up to this (default DefaultMaxProbe; <= ProbeEvery: fixed)
 	StopOnFirst bool          // stop at the first new finding
 	Faults      string        // the bundled reference's fault switches, copied into findings
 	OnFinding   func(Finding) // called once per new bug (Finding.Identity), in order
@@ -87,6 +93,7 @@ type Engine struct {
 	start time.Time
 
 	next, cases, probes, restarts, dups, falseAlarms, seq, sinceProbe, conns atomic.Int64
+	interval                                                                 atomic.Int64 // cases between probes now (adaptive)
 
 	mu       sync.Mutex // guards the fields below
 	findings []Finding
@@ -101,7 +108,13 @@ type Engine struct {
 func NewEngine(cfg Config) *Engine {
 	cfg.Workers = max(cfg.Workers, 1)
 	cfg.ProbeEvery = max(cfg.ProbeEvery, 1)
-	return &Engine{cfg: cfg, seen: map[string]int{}, start: time.Now()}
+	if cfg.MaxProbe == 0 {
+		cfg.MaxProbe = DefaultMaxProbe
+	}
+	cfg.MaxProbe = max(cfg.MaxProbe, cfg.ProbeEvery)
+	e := &Engine{cfg: cfg, seen: map[string]int{}, start: time.Now()}
+	e.interval.Store(int64(cfg.ProbeEvery))
+	return e
 }
 
 // Stats returns the live counters; safe while Run is going.
@@ -175,7 +188,10 @@ func (e *Engine) worker(ctx context.Context) {
 			e.triage(ctx, v, &own)
 			continue
 		}
-		if own.suspect || e.sinceProbe.Add(1) >= int64(e.cfg.ProbeEvery) {
+		if own.suspect {
+			e.interval.Store(int64(e.cfg.ProbeEvery)) // an anomaly: probe now, and often for a while
+		}
+		if own.suspect || e.sinceProbe.Add(1) >= e.interval.Load() {
 			e.sinceProbe.Store(0)
 			e.check(ctx, &own)
 		}
@@ -192,7 +208,7 @@ func (e *Engine) runCase(ctx context.Context, idx int, c Case) (recentCase, Resu
 	res := Execute(ctx, e.cfg.Oracles.Target.Addr(), c, e.cfg.Oracles.Protocol, e.cfg.Oracles.Exec)
 	e.cases.Add(1)
 	e.conns.Add(int64(res.Conns))
-	own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.Violation != nil}
+	own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.DialErr != nil || res.Violation != nil}
 	if res.Violation == nil {
 		e.remember(own)
 	}
@@ -201,7 +217,7 @@ func (e *Engine) runCase(ctx context.Context, idx int, c Case) (recentCase, Resu
 
 // remember keeps a case until a health probe clears it.
 func (e *Engine) remember(r recentCase) {
-	limit := max(16, 2*e.cfg.ProbeEvery+2*e.cfg.Workers)
+	limit := max(16, 2*e.cfg.MaxProbe+2*e.cfg.Workers)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.recent = append(e.recent, r)
@@ -217,11 +233,13 @@ func (e *Engine) check(ctx context.Context, own *recentCase) {
 	e.probes.Add(1)
 	startSeq := e.seq.Load()
 	if v := e.cfg.Oracles.Observe(ctx); v != nil {
+		e.interval.Store(int64(e.cfg.ProbeEvery))
 		if ctx.Err() == nil {
 			e.triage(ctx, v, own)
 		}
 		return
 	}
+	e.relax()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	kept := e.recent[:0]
@@ -235,6 +253,17 @@ func (e *Engine) check(ctx context.Context, own *recentCase) {
 	e.recent = kept
 	if limit := 2*e.cfg.Workers + 2; len(e.cleared) > limit {
 		e.cleared = slices.Clone(e.cleared[len(e.cleared)-limit:])
+	}
+}
+
+// relax doubles the probe interval after a passing probe, up to MaxProbe.
+func (e *Engine) relax() {
+	for {
+		cur := e.interval.Load()
+		next := min(2*cur, int64(e.cfg.MaxProbe))
+		if next == cur || e.interval.CompareAndSwap(cur, next) {
+			return
+		}
 	}
 }
 

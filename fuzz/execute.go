@@ -113,10 +113,16 @@ func dialLive(ctx context.Context, addr string, w Watch, o ExecOptions, res *Res
 	return lc
 }
 
+// readBufs recycles the readers' buffers: a case opens connections by the
+// thousand per second, and a fresh buffer each is work for the collector.
+var readBufs = sync.Pool{New: func() any { return new([16 << 10]byte) }}
+
 // read feeds received bytes to the watch until EOF, error or deadline.
 func (lc *liveConn) read() {
 	defer close(lc.done)
-	buf := make([]byte, 16<<10)
+	arr := readBufs.Get().(*[16 << 10]byte)
+	defer readBufs.Put(arr)
+	buf := arr[:]
 	for {
 		n, err := lc.conn.Read(buf)
 		if n > 0 {

@@ -75,7 +75,7 @@ func (w *walker) send(conn int, note string, wait *fuzz.Fill, frames ...frame) {
 	if len(data) <= 256 && w.r.IntN(16) == 0 {
 		s.Split = true
 	}
-	if w.r.IntN(16) == 0 {
+	if w.r.IntN(64) == 0 { // rare: a pause is time no connection is opened
 		s.Pause = time.Duration(1+w.r.IntN(3)) * time.Millisecond
 	}
 	w.b.Align()
