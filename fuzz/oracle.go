@@ -157,8 +157,8 @@ func (o *Oracles) Sign(v *Verdict, output string, c *Case) *Verdict {
 		where = l.Locate(*c)
 	}
 	base := v.Title
-	if i := strings.Index(base, " ["); i >= 0 {
-		base = base[:i] // already signed once
+	if v.Signature.Key != "" {
+		base = strings.TrimSuffix(base, " ["+v.Signature.Key+"]") // already signed once
 	}
 	switch sig, ok := OutputSignature(output); {
 	case v.Kind == KindMemory:

@@ -73,7 +73,7 @@ func goPanic(lines []string, i int) (Signature, bool) {
 	var funcs []string
 	for _, l := range lines[i+1:] {
 		if f := reGoFunc.FindStringSubmatch(l); f != nil && !strings.HasPrefix(f[1], "runtime.") && !strings.HasPrefix(f[1], "panic(") {
-			funcs = append(funcs, f[1])
+			funcs = append(funcs, path.Base(f[1])) // "chatos.(*server).read", not the whole import path
 		}
 		if len(funcs) == 2 || strings.TrimSpace(l) == "" && len(funcs) > 0 {
 			break

@@ -159,7 +159,7 @@ func TestFuzzFourCrashSitesFourSignatures(t *testing.T) {
 	sort.Strings(keys)
 	assert.Equal(t, []string{
 		"AddressSanitizer heap-buffer-overflow in read_string frames.c:112:5",
-		"go panic: runtime error: index out of range [N] with length N in github.com/chatspec/chatspec/cmd/chatspec.goCrashSite.func1",
+		"go panic: runtime error: index out of range [N] with length N in chatspec.goCrashSite.func1",
 		"java java.lang.IllegalArgumentException at chat.Frames.decode(Frames.java:57) < chat.ClientHandler.run(ClientHandler.java:31)",
 		"python UnicodeDecodeError at handler.py:41 in read_string",
 	}, keys, "stdout:\n%s", stdout)
