@@ -145,7 +145,7 @@ func TestFuzzFourCrashSitesFourSignatures(t *testing.T) {
 	}
 	exec := crashSitesCmd(t)
 	dir := t.TempDir()
-	code, stdout, stderr := runCLI(fuzzMain, "chatos", "--exec", exec, "--duration", "5s", "--seed", "3",
+	code, stdout, stderr := runCLI(fuzzMain, "chatos", "--exec", exec, "--cases", "60", "--seed", "3",
 		"--workers", "2", "--findings", dir, "--report", dir)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	files, err := filepath.Glob(filepath.Join(dir, "*.finding"))
@@ -180,6 +180,25 @@ func TestFuzzFourCrashSitesFourSignatures(t *testing.T) {
 		assert.Equal(t, want.Signature.Key, small.Signature.Key, "no slippage")
 		assert.LessOrEqual(t, small.Case.Size(), want.Case.Size())
 	}
+	exportFails(t, exec, strings.TrimSuffix(files[0], ".finding")+".min.finding")
+}
+
+// exportFails exports a minimised finding as a feature: run --features
+// fails with it against the crashing server and passes against the
+// reference.
+func exportFails(t *testing.T, exec, minFile string) {
+	t.Helper()
+	code, out, errOut := runCLI(fuzzMain, "--export-feature", minFile)
+	require.Equal(t, 0, code, "%s\n%s", out, errOut)
+	feature, err := os.ReadFile(strings.TrimSuffix(minFile, ".finding") + ".feature")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "regression.feature"), feature, 0o644))
+	code, out, errOut = runCLI(runMain, "chatos", "--features", dir, "--exec", exec, "--color", "never")
+	assert.Equal(t, 1, code, "fails against the crashing server:\n%s\n%s\n%s", feature, out, errOut)
+	assert.Contains(t, out, "COP-R-1")
+	code, out, errOut = runCLI(runMain, "chatos", "--features", dir, "--color", "never")
+	assert.Equal(t, 0, code, "passes against the reference:\n%s\n%s\n%s", feature, out, errOut)
 }
 
 // A finding recorded against another server is not replayed against the
@@ -210,4 +229,28 @@ func TestRecordedFaultsComeBack(t *testing.T) {
 	f = fuzz.Finding{Target: "reference", Faults: "duplicate-nick", Case: fuzz.Case{Protocol: "chatos"}}
 	_, _ = adoptFinding(&s, f, os.Stderr, "test")
 	assert.Equal(t, "duplicate-nick", s.faults)
+}
+
+// A Pat Chat finding exported as a feature runs through the raw-line steps
+// and passes against the reference.
+func TestExportedPatchatFeatureRuns(t *testing.T) {
+	dir := t.TempDir()
+	f := fuzz.Finding{Kind: fuzz.KindCrash, Oracle: fuzz.OracleProbe, Title: "crash", Target: "reference",
+		Signature: fuzz.Signature{Key: "probe after m invalid-utf8"},
+		Case: fuzz.Case{Protocol: "patchat", Conns: []fuzz.ConnScript{
+			{Steps: []fuzz.Step{{Data: []byte("register fzexp1 pw1\nlogin fzexp1 pw1\nm hello \xff\x00\n")}}},
+			{Steps: []fuzz.Step{{}, {Data: []byte("j")}}},
+		}}}
+	path := filepath.Join(dir, "patchat-crash-1.min.finding")
+	require.NoError(t, fuzz.WriteFindingFile(path, f))
+	code, out, errOut := runCLI(fuzzMain, "--export-feature", path)
+	require.Equal(t, 0, code, "%s\n%s", out, errOut)
+	feature, err := os.ReadFile(strings.TrimSuffix(path, ".finding") + ".feature")
+	require.NoError(t, err)
+	assert.Contains(t, string(feature), `"m hello \xff\x00\n"`)
+	runDir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(runDir, "regression.feature"), feature, 0o644))
+	code, out, errOut = runCLI(runMain, "patchat", "--features", runDir, "--color", "never")
+	assert.Equal(t, 0, code, "%s\n%s\n%s", feature, out, errOut)
+	assert.Regexp(t, `PAT-R-2 +\| MUST +\| The server survives fuzz case patchat-crash-1.min +\| PASS`, out)
 }

@@ -40,6 +40,7 @@ type fuzzOptions struct {
 	report       string
 	findings     string
 	minimise     string
+	export       string
 	maxTests     int
 	stopOnFirst  bool
 	probeEvery   int
@@ -59,6 +60,9 @@ func fuzzMain(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if opt.export != "" {
+		return runExport(opt.export, stdout, stderr)
+	}
 	if opt.minimise != "" {
 		return runMinimise(ctx, opt, stdout, stderr)
 	}
@@ -71,7 +75,8 @@ func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: chatspec fuzz chatos|patchat [flags]\n"+
-			"       chatspec fuzz [chatos|patchat] --minimise FINDING [flags]\n\n"+
+			"       chatspec fuzz [chatos|patchat] --minimise FINDING [flags]\n"+
+			"       chatspec fuzz --export-feature FINDING\n\n"+
 			"Fuzzes a server (the bundled reference when neither --target nor --exec is given).\n"+
 			"Exit status: 0 nothing found, 1 findings, 2 usage error or unreachable target.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -84,6 +89,7 @@ func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
 	fs.StringVar(&opt.report, "report", "", "write findings.md and findings.json into this directory")
 	fs.StringVar(&opt.findings, "findings", "findings", "directory for finding files")
 	fs.StringVar(&opt.minimise, "minimise", "", "shrink the case of this finding file instead of fuzzing")
+	fs.StringVar(&opt.export, "export-feature", "", "write this (minimised) finding file as a .feature scenario next to it, for run --features")
 	fs.IntVar(&opt.maxTests, "max-tests", fuzz.DefaultMaxTests, "case executions allowed to --minimise")
 	fs.BoolVar(&opt.stopOnFirst, "stop-on-first", false, "stop at the first finding")
 	fs.IntVar(&opt.probeEvery, "probe-every", 4, "cases between health probes (1: after every case)")
@@ -120,7 +126,9 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 	switch {
 	case fs.NArg() > 0:
 		return fail("unexpected argument %q", fs.Arg(0))
-	case opt.server.protocol == "" && opt.minimise == "":
+	case opt.export != "" && opt.minimise != "":
+		return fail("--export-feature and --minimise exclude each other: minimise first, then export the .min.finding")
+	case opt.server.protocol == "" && opt.minimise == "" && opt.export == "":
 		return fail("name the protocol: chatspec fuzz chatos|patchat")
 	case opt.workers < 1, opt.cases < 0, opt.duration < 0, opt.probeEvery < 1, opt.maxTests < 1:
 		return fail("--workers, --probe-every and --max-tests must be at least 1; --cases and --duration not negative")
@@ -131,7 +139,7 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 	if opt.seed == 0 {
 		opt.seed = time.Now().UnixNano() & 0x7fffffff
 	}
-	if opt.minimise != "" {
+	if opt.minimise != "" || opt.export != "" {
 		return nil // the protocol may come from the finding: checked once it is read
 	}
 	return opt.server.check(stderr, "chatspec fuzz")
@@ -250,6 +258,29 @@ func runMinimise(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer)
 		opt.minimise, small.Signature.Key, rep.Tests, rep.BeforeBytes, rep.AfterBytes, rep.BeforeConns, rep.AfterConns,
 		rep.BeforeSteps, rep.AfterSteps, out)
 	return fuzzExitFound
+}
+
+// runExport writes a finding as a .feature file next to it.
+func runExport(path string, stdout, stderr io.Writer) int {
+	f, err := fuzz.ReadFindingFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	base := strings.TrimSuffix(path, ".finding")
+	text, err := fuzz.ExportFeature(f, filepath.Base(base))
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %s: %v\n", path, err)
+		return fuzzExitUsage
+	}
+	out := base + ".feature"
+	if err := os.WriteFile(out, text, 0o644); err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	fmt.Fprintf(stdout, "%s\nrun it with: chatspec run %s --features %s --exec '...' (or --target)\n",
+		out, f.Case.Protocol, filepath.Dir(out))
+	return fuzzExitClean
 }
 
 // adoptFinding takes the protocol from a finding when none was named and

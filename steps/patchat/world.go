@@ -89,6 +89,7 @@ func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
 	registerCapacity(sc, w)
 	registerServer(sc, w)
 	registerRobustness(sc, w)
+	registerRawCase(sc, w)
 }
 
 var (
