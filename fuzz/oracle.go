@@ -220,11 +220,13 @@ func (o *Oracles) Test(ctx context.Context, c Case, settle bool) *Verdict {
 // Settle watches a server that looks healthy for a while longer, observing
 // it every settlePoll until d has passed: a verdict as soon as one fires,
 // nil when the server stayed healthy throughout.
+//
+// Each observation gets the probe's whole timeout: d only decides whether
+// another one starts, so a slow machine never turns the window into a hang.
 func (o *Oracles) Settle(ctx context.Context, d time.Duration) *Verdict {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	for pause(ctx, settlePoll) {
-		if v := o.Observe(ctx); v != nil && ctx.Err() == nil {
+	end := time.Now().Add(d)
+	for time.Now().Before(end) && pause(ctx, settlePoll) {
+		if v := o.Observe(ctx); v != nil {
 			return v
 		}
 	}
