@@ -29,6 +29,7 @@ const settleTime = 50 * time.Millisecond
 // Config is one fuzz run.
 type Config struct {
 	Oracles     *Oracles
+	Instances   []*Oracles    // further copies of the server (--instances); the workers share them all
 	TargetName  string        // how the server was run, copied into findings
 	Seed        int64         // case i is GenerateCase(protocol, Seed, i)
 	Cases       int           // stop after this many cases (0: no limit)
@@ -89,19 +90,27 @@ type recentCase struct {
 // Engine runs cases on workers and turns oracle firings into findings.
 type Engine struct {
 	cfg   Config
-	gate  sync.RWMutex // cases hold it shared; triage holds it alone
+	lanes []*lane // one per server instance
 	start time.Time
 
-	next, cases, probes, restarts, dups, falseAlarms, seq, sinceProbe, conns atomic.Int64
-	interval                                                                 atomic.Int64 // cases between probes now (adaptive)
+	next, cases, probes, restarts, dups, falseAlarms, seq, conns atomic.Int64
 
-	mu       sync.Mutex // guards the fields below
+	mu       sync.Mutex // guards the fields below and the lanes' recent and cleared
 	findings []Finding
 	seen     map[string]int
-	recent   []recentCase
-	cleared  []recentCase // the last cases a probe cleared: a server may die a moment after a probe passed
 	stopped  string
 	cancel   context.CancelFunc
+}
+
+// lane is one server instance and the cases run on it: a triage on one
+// lane stops only that lane's cases while the others go on.
+type lane struct {
+	o        *Oracles
+	gate     sync.RWMutex // cases hold it shared; triage holds it alone
+	recent   []recentCase // cases not cleared by a probe yet
+	cleared  []recentCase // the last cases a probe cleared: a server may die a moment after a probe passed
+	interval atomic.Int64 // cases between probes now (adaptive)
+	since    atomic.Int64 // cases since the last probe
 }
 
 // NewEngine prepares a run; defaults are filled in.
@@ -113,7 +122,11 @@ func NewEngine(cfg Config) *Engine {
 	}
 	cfg.MaxProbe = max(cfg.MaxProbe, cfg.ProbeEvery)
 	e := &Engine{cfg: cfg, seen: map[string]int{}, start: time.Now()}
-	e.interval.Store(int64(cfg.ProbeEvery))
+	for _, o := range append([]*Oracles{cfg.Oracles}, cfg.Instances...) {
+		l := &lane{o: o}
+		l.interval.Store(int64(cfg.ProbeEvery))
+		e.lanes = append(e.lanes, l)
+	}
 	return e
 }
 
@@ -135,9 +148,10 @@ func (e *Engine) stats(n int) Stats {
 
 // Run fuzzes until Cases, Duration, ctx, a dead target or StopOnFirst ends it.
 func (e *Engine) Run(ctx context.Context) (Summary, error) {
-	o := e.cfg.Oracles
-	if v := o.Observe(ctx); v != nil {
-		return Summary{}, fmt.Errorf("%w: %s: %s", ErrTargetUnhealthy, v.Title, v.Detail)
+	for _, l := range e.lanes {
+		if v := l.o.Observe(ctx); v != nil {
+			return Summary{}, fmt.Errorf("%w: %s: %s", ErrTargetUnhealthy, v.Title, v.Detail)
+		}
 	}
 	e.start = time.Now()
 	runCtx, cancel := e.runContext(ctx)
@@ -145,13 +159,15 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	e.cancel = cancel
 	e.mu.Unlock()
 	var wg sync.WaitGroup
-	for range e.cfg.Workers {
-		wg.Go(func() { e.worker(runCtx) })
+	for w := range e.cfg.Workers {
+		wg.Go(func() { e.worker(runCtx, w) })
 	}
 	wg.Wait()
 	cancel()
-	if !e.isStopped() && ctx.Err() == nil {
-		e.check(ctx, nil) // the last cases have not been probed yet
+	for _, l := range e.lanes {
+		if !e.isStopped() && ctx.Err() == nil {
+			e.check(ctx, l, nil) // the last cases have not been probed yet
+		}
 	}
 	return e.summary(), nil
 }
@@ -174,94 +190,108 @@ func (e *Engine) summary() Summary {
 	return Summary{Stats: e.stats(len(e.findings)), Findings: append([]Finding(nil), e.findings...), Seen: seen, Stopped: e.stopped}
 }
 
-// worker runs cases until the run ends.
-func (e *Engine) worker(ctx context.Context) {
-	o := e.cfg.Oracles
+// worker runs cases until the run ends, on its home lane or, while that
+// one is being triaged, on any other.
+func (e *Engine) worker(ctx context.Context, home int) {
 	for ctx.Err() == nil {
 		idx := int(e.next.Add(1) - 1)
 		if e.cfg.Cases > 0 && idx >= e.cfg.Cases {
 			return
 		}
-		c := GenerateCase(o.Protocol, e.cfg.Seed, idx)
-		own, res := e.runCase(ctx, idx, c)
+		c := GenerateCase(e.cfg.Oracles.Protocol, e.cfg.Seed, idx)
+		l := e.pick(home)
+		own, res := e.runCase(ctx, l, idx, c)
 		if v := ViolationVerdict(res); v != nil {
-			e.triage(ctx, v, &own)
+			e.triage(ctx, l, v, &own)
 			continue
 		}
 		if own.suspect {
-			e.interval.Store(int64(e.cfg.ProbeEvery)) // an anomaly: probe now, and often for a while
+			l.interval.Store(int64(e.cfg.ProbeEvery)) // an anomaly: probe now, and often for a while
 		}
-		if own.suspect || e.sinceProbe.Add(1) >= e.interval.Load() {
-			e.sinceProbe.Store(0)
-			e.check(ctx, &own)
+		if own.suspect || l.since.Add(1) >= l.interval.Load() {
+			l.since.Store(0)
+			e.check(ctx, l, &own)
 		}
 	}
 }
 
-// runCase executes one case under the shared gate and, before letting go of
-// it, remembers the case: a triage that starts the moment the gate is free
-// must count it among the candidates (a case with a violation goes to
-// triage itself).
-func (e *Engine) runCase(ctx context.Context, idx int, c Case) (recentCase, Result) {
-	e.gate.RLock()
-	defer e.gate.RUnlock()
-	res := Execute(ctx, e.cfg.Oracles.Target.Addr(), c, e.cfg.Oracles.Protocol, e.cfg.Oracles.Exec)
+// pick returns a lane with its gate held shared: the home lane, else the
+// first other one not being triaged, else the home lane once it is free.
+func (e *Engine) pick(home int) *lane {
+	n := len(e.lanes)
+	for k := range n {
+		if l := e.lanes[(home+k)%n]; l.gate.TryRLock() {
+			return l
+		}
+	}
+	l := e.lanes[home%n]
+	l.gate.RLock()
+	return l
+}
+
+// runCase executes one case on l, whose gate the caller holds shared, and
+// remembers it before letting the gate go: a triage that starts the moment
+// the gate is free must count it among the candidates (a case with a
+// violation goes to triage itself).
+func (e *Engine) runCase(ctx context.Context, l *lane, idx int, c Case) (recentCase, Result) {
+	defer l.gate.RUnlock()
+	res := Execute(ctx, l.o.Target.Addr(), c, l.o.Protocol, l.o.Exec)
 	e.cases.Add(1)
 	e.conns.Add(int64(res.Conns))
 	own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.DialErr != nil || res.Violation != nil}
 	if res.Violation == nil {
-		e.remember(own)
+		e.remember(l, own)
 	}
 	return own, res
 }
 
 // remember keeps a case until a health probe clears it.
-func (e *Engine) remember(r recentCase) {
+func (e *Engine) remember(l *lane, r recentCase) {
 	limit := max(16, 2*e.cfg.MaxProbe+2*e.cfg.Workers)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.recent = append(e.recent, r)
-	if len(e.recent) > limit {
-		e.recent = e.recent[len(e.recent)-limit:]
+	l.recent = append(l.recent, r)
+	if len(l.recent) > limit {
+		l.recent = l.recent[len(l.recent)-limit:]
 	}
 }
 
 // check probes the server while other cases keep running; a failure goes
 // to triage, with own (the case just run by this worker, if any) as a
 // candidate even when a concurrent good probe already cleared it.
-func (e *Engine) check(ctx context.Context, own *recentCase) {
+func (e *Engine) check(ctx context.Context, l *lane, own *recentCase) {
 	e.probes.Add(1)
 	startSeq := e.seq.Load()
-	if v := e.cfg.Oracles.Observe(ctx); v != nil {
-		e.interval.Store(int64(e.cfg.ProbeEvery))
+	if v := l.o.Observe(ctx); v != nil {
+		l.interval.Store(int64(e.cfg.ProbeEvery))
 		if ctx.Err() == nil {
-			e.triage(ctx, v, own)
+			e.triage(ctx, l, v, own)
 		}
 		return
 	}
-	e.relax()
+	e.relax(l)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	kept := e.recent[:0]
-	for _, r := range e.recent {
+	kept := l.recent[:0]
+	for _, r := range l.recent {
 		if r.seq > startSeq {
 			kept = append(kept, r)
 		} else {
-			e.cleared = append(e.cleared, r)
+			l.cleared = append(l.cleared, r)
 		}
 	}
-	e.recent = kept
-	if limit := 2*e.cfg.Workers + 2; len(e.cleared) > limit {
-		e.cleared = slices.Clone(e.cleared[len(e.cleared)-limit:])
+	l.recent = kept
+	if limit := 2*e.cfg.Workers + 2; len(l.cleared) > limit {
+		l.cleared = slices.Clone(l.cleared[len(l.cleared)-limit:])
 	}
 }
 
-// relax doubles the probe interval after a passing probe, up to MaxProbe.
-func (e *Engine) relax() {
+// relax doubles l's probe interval after a passing probe, up to MaxProbe.
+func (e *Engine) relax(l *lane) {
 	for {
-		cur := e.interval.Load()
+		cur := l.interval.Load()
 		next := min(2*cur, int64(e.cfg.MaxProbe))
-		if next == cur || e.interval.CompareAndSwap(cur, next) {
+		if next == cur || l.interval.CompareAndSwap(cur, next) {
 			return
 		}
 	}

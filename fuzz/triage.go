@@ -12,13 +12,13 @@ const notAlone = "(not reproduced when the case ran alone on a fresh server: it 
 // triage runs with every worker paused: it confirms a firing on a quiet
 // server, finds which recent case causes it by running each alone, records
 // the finding and leaves the server healthy (restarted) or stops the run.
-func (e *Engine) triage(ctx context.Context, v *Verdict, own *recentCase) {
-	e.gate.Lock()
-	defer e.gate.Unlock()
+func (e *Engine) triage(ctx context.Context, l *lane, v *Verdict, own *recentCase) {
+	l.gate.Lock()
+	defer l.gate.Unlock()
 	if e.isStopped() {
 		return
 	}
-	o := e.cfg.Oracles
+	o := l.o
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), triageTimeout)
 	defer cancel()
 	if v.Oracle == OracleDecode && own != nil {
@@ -30,11 +30,11 @@ func (e *Engine) triage(ctx context.Context, v *Verdict, own *recentCase) {
 		v = o.Sign(v, o.LogTail(), nil)
 	}
 	if e.seenBefore(v) {
-		e.heal(tctx) // the same trace again: counted, no need to isolate it
+		e.heal(tctx, l) // the same trace again: counted, no need to isolate it
 		return
 	}
-	e.record(e.isolateFinding(tctx, v, own))
-	e.heal(tctx)
+	e.record(e.isolateFinding(tctx, l, v, own))
+	e.heal(tctx, l)
 }
 
 // seenBefore counts a firing whose signature, read from the server's own
@@ -56,14 +56,14 @@ func (e *Engine) seenBefore(v *Verdict) bool {
 
 // isolateFinding finds which recent case makes v fire alone and builds the
 // finding; without one, the finding says so and keeps the run's signature.
-func (e *Engine) isolateFinding(ctx context.Context, v *Verdict, own *recentCase) Finding {
-	o := e.cfg.Oracles
+func (e *Engine) isolateFinding(ctx context.Context, l *lane, v *Verdict, own *recentCase) Finding {
+	o := l.o
 	log := o.LogTail()
-	cands := e.takeCandidates(own)
+	cands := e.takeCandidates(l, own)
 	if len(cands) == 0 {
 		cands = []recentCase{{index: -1}}
 	}
-	culprit, got, found := e.isolate(ctx, v, cands)
+	culprit, got, found := e.isolate(ctx, l, v, cands)
 	if found {
 		v, log = got, o.LogTail()
 	}
@@ -82,11 +82,11 @@ func (e *Engine) isolateFinding(ctx context.Context, v *Verdict, own *recentCase
 // takeCandidates returns own (when suspect) and the remembered cases:
 // suspects first, then the rest most recent first, then the last cases a
 // probe cleared (most recent first); and forgets them.
-func (e *Engine) takeCandidates(own *recentCase) []recentCase {
+func (e *Engine) takeCandidates(l *lane, own *recentCase) []recentCase {
 	e.mu.Lock()
-	cands := slices.Clone(e.recent)
-	cleared := slices.Clone(e.cleared)
-	e.recent, e.cleared = e.recent[:0], e.cleared[:0]
+	cands := slices.Clone(l.recent)
+	cleared := slices.Clone(l.cleared)
+	l.recent, l.cleared = l.recent[:0], l.cleared[:0]
 	e.mu.Unlock()
 	if own != nil && !slices.ContainsFunc(cands, func(r recentCase) bool { return r.index == own.index }) {
 		cands = append(cands, *own)
@@ -127,8 +127,8 @@ func (e *Engine) takeCandidates(own *recentCase) []recentCase {
 // reaped yet, a crash on a timer): a candidate is cleared only once the
 // server stays healthy for settleTime after it, and a server found unhealthy
 // before the next candidate is restarted rather than blamed on it.
-func (e *Engine) isolate(ctx context.Context, v *Verdict, cands []recentCase) (recentCase, *Verdict, bool) {
-	o := e.cfg.Oracles
+func (e *Engine) isolate(ctx context.Context, l *lane, v *Verdict, cands []recentCase) (recentCase, *Verdict, bool) {
+	o := l.o
 	down := v.Kind != KindProtocol
 	if v.Kind == KindMemory || cands[0].index < 0 || (down && !o.Target.CanRestart()) {
 		return cands[0], nil, false
@@ -138,7 +138,7 @@ func (e *Engine) isolate(ctx context.Context, v *Verdict, cands []recentCase) (r
 		if !dirty && o.Observe(ctx) != nil {
 			dirty = true
 		}
-		if dirty && !e.restart(ctx) {
+		if dirty && !e.restart(ctx, l) {
 			break
 		}
 		got := o.Test(ctx, cand.c, down)
@@ -155,8 +155,8 @@ func (e *Engine) isolate(ctx context.Context, v *Verdict, cands []recentCase) (r
 
 // heal leaves the server healthy for the next cases: restart when it is not,
 // or stop the run when it cannot be restarted.
-func (e *Engine) heal(ctx context.Context) {
-	o := e.cfg.Oracles
+func (e *Engine) heal(ctx context.Context, l *lane) {
+	o := l.o
 	if o.Observe(ctx) == nil {
 		return
 	}
@@ -164,16 +164,16 @@ func (e *Engine) heal(ctx context.Context) {
 		e.stop(fmt.Sprintf("the server at %s is down and chatspec did not start it, so it cannot restart it", o.Target.Addr()))
 		return
 	}
-	if e.restart(ctx) && o.Observe(ctx) == nil {
+	if e.restart(ctx, l) && o.Observe(ctx) == nil {
 		return
 	}
 	e.stop("the server stays unhealthy after a restart")
 }
 
 // restart restarts the server; false (and the run stopped) when that fails.
-func (e *Engine) restart(ctx context.Context) bool {
+func (e *Engine) restart(ctx context.Context, l *lane) bool {
 	e.restarts.Add(1)
-	if err := e.cfg.Oracles.Restart(ctx); err != nil {
+	if err := l.o.Restart(ctx); err != nil {
 		e.stop("restart failed: " + err.Error())
 		return false
 	}

@@ -20,7 +20,7 @@ import (
 )
 
 // crashSitesEnv makes this test binary a small ChatOS server with four crash
-// sites ("crash-sites --addr A"), each dying with its own kind of trace: a
+// sites ("crash-sites --addr A [--start-delay 300ms]"), each dying with its own kind of trace: a
 // Go panic on a negative length, a Python-like traceback on invalid UTF-8, a
 // Java-like exception on an unknown opcode, and an AddressSanitizer report
 // on a length above its cap. Anything else it serves well enough for the
@@ -33,6 +33,13 @@ const crashSitesCap = 4096
 func init() {
 	if os.Getenv(crashSitesEnv) == "" || len(os.Args) < 4 || os.Args[1] != "crash-sites" {
 		return
+	}
+	if len(os.Args) >= 6 && os.Args[4] == "--start-delay" { // a slow start, as a JVM's
+		d, err := time.ParseDuration(os.Args[5])
+		if err != nil {
+			os.Exit(2)
+		}
+		<-time.After(d)
 	}
 	ln, err := net.Listen("tcp", os.Args[3])
 	if err != nil {

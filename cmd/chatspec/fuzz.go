@@ -37,6 +37,7 @@ type fuzzOptions struct {
 	duration     time.Duration
 	cases        int
 	workers      int
+	instances    int
 	report       string
 	findings     string
 	minimise     string
@@ -86,6 +87,7 @@ func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
 	fs.DurationVar(&opt.duration, "duration", 0, "stop after this long (default 60s when --cases is not given)")
 	fs.IntVar(&opt.cases, "cases", 0, "stop after this many cases (0: no limit)")
 	fs.IntVar(&opt.workers, "workers", 4, "cases run at once")
+	fs.IntVar(&opt.instances, "instances", 1, "with --exec (or --faults): run this many copies of the server on their own ports, shared by the workers, so restarts overlap")
 	fs.StringVar(&opt.report, "report", "", "write findings.md and findings.json into this directory")
 	fs.StringVar(&opt.findings, "findings", "findings", "directory for finding files")
 	fs.StringVar(&opt.minimise, "minimise", "", "shrink the case of this finding file instead of fuzzing")
@@ -130,8 +132,10 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 		return fail("--export-feature and --minimise exclude each other: minimise first, then export the .min.finding")
 	case opt.server.protocol == "" && opt.minimise == "" && opt.export == "":
 		return fail("name the protocol: chatspec fuzz chatos|patchat")
-	case opt.workers < 1, opt.cases < 0, opt.duration < 0, opt.probeEvery < 1, opt.maxTests < 1:
-		return fail("--workers, --probe-every and --max-tests must be at least 1; --cases and --duration not negative")
+	case opt.workers < 1, opt.cases < 0, opt.duration < 0, opt.probeEvery < 1, opt.maxTests < 1, opt.instances < 1:
+		return fail("--workers, --instances, --probe-every and --max-tests must be at least 1; --cases and --duration not negative")
+	case opt.instances > 1 && opt.server.exec == "" && opt.server.faults == "":
+		return fail("--instances needs --exec (or --faults): chatspec starts the copies itself")
 	}
 	if opt.cases == 0 && opt.duration == 0 {
 		opt.duration = time.Minute
@@ -153,13 +157,28 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		return fuzzExitUsage
 	}
 	defer srv.close()
+	extra, err := startInstances(ctx, opt, stderr)
+	defer func() {
+		for _, x := range extra {
+			x.close()
+		}
+	}()
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: --instances: %v\n", err)
+		return fuzzExitUsage
+	}
 	files := map[string]string{}
 	o := srv.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain)
-	cfg := fuzz.Config{Oracles: o, TargetName: srv.name, Seed: opt.seed, Cases: opt.cases, Duration: opt.duration,
+	var others []*fuzz.Oracles
+	for _, x := range extra {
+		others = append(others, x.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain))
+	}
+	cfg := fuzz.Config{Oracles: o, Instances: others, TargetName: srv.name, Seed: opt.seed, Cases: opt.cases, Duration: opt.duration,
 		Workers: opt.workers, ProbeEvery: opt.probeEvery, StopOnFirst: opt.stopOnFirst,
 		Faults:    opt.server.faults,
 		OnFinding: func(f fuzz.Finding) { files[f.Identity()] = saveFinding(opt.findings, f, stderr) }}
-	fmt.Fprintf(stderr, "chatspec fuzz %s against %s, seed %d, %d worker(s)\n", srv.protocol, srv.name, opt.seed, opt.workers)
+	fmt.Fprintf(stderr, "chatspec fuzz %s against %s, seed %d, %d worker(s), %d instance(s)\n", srv.protocol, srv.name,
+		opt.seed, opt.workers, opt.instances)
 	e := fuzz.NewEngine(cfg)
 	done := make(chan struct{})
 	progressDone := startProgress(e, stderr, done)
@@ -170,7 +189,8 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 		return fuzzExitUsage
 	}
-	run := sum.Results(fuzz.RunInfo{Protocol: srv.protocol, Target: srv.name, Seed: opt.seed, Workers: opt.workers}, files)
+	run := sum.Results(fuzz.RunInfo{Protocol: srv.protocol, Target: srv.name, Seed: opt.seed, Workers: opt.workers,
+		Instances: opt.instances}, files)
 	fmt.Fprintln(stdout)
 	if err := reports.FuzzConsole(stdout, run); err != nil {
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
@@ -185,6 +205,19 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		return fuzzExitFound
 	}
 	return fuzzExitClean
+}
+
+// startInstances starts the copies of the server beyond the first.
+func startInstances(ctx context.Context, opt fuzzOptions, stderr io.Writer) ([]*runningServer, error) {
+	var out []*runningServer
+	for range opt.instances - 1 {
+		x, err := opt.server.start(ctx, stderr)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // writeFuzzReport writes findings.json and findings.md into dir.
