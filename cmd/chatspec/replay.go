@@ -34,8 +34,10 @@ func replayMain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: chatspec replay FINDING [flags]\n\n"+
-			"Replays a finding file against a server (the bundled reference by default).\n"+
-			"Exit status: 1 the oracle fires again, 0 nothing fired, 2 usage error or unreachable target.\n\nflags:\n")
+			"Replays a finding file against a server (for a finding made on the bundled reference: it, with the same faults).\n"+
+			"It says \"reproduced (same signature)\" or names the different signature that fired.\n"+
+			"A finding recorded against another server needs --target or --exec.\n"+
+			"Exit status: 1 something fired, 0 nothing fired, 2 usage error or unreachable target.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	s.register(fs)
