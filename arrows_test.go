@@ -66,7 +66,6 @@ var rules = map[string]rule{
 // is gone, delete its line here.
 var pending = map[string]string{
 	"wire/patchat -> net":            "the dialect session moves to client/patchat (issue 9.6)",
-	"cmd/chatspec -> " + tablewriter: "fuzz tables move to reports/ (issue 9.5)",
 }
 
 // TestArchitectureArrowsPointOneWay keeps the layering of the tree: codecs,

@@ -233,14 +233,14 @@ func aliveWithin(ctx context.Context, t target.Target, d time.Duration) error {
 // fuzzProtocol returns the fuzz protocol, with the dialect for patchat.
 func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
 	if s.protocol == fuzzchatos.Name {
-		return fuzzchatos.WithProfile(s.profile), nil
+		return fuzzchatos.WithAnswerOrder(s.profile.AnswerOrder == profile.OrderReversed), nil
 	}
 	if s.dialect == "" {
 		p, err := fuzzpatchat.Default()
 		if err != nil {
 			return nil, err
 		}
-		return p.WithProfile(s.profile), nil
+		return p.WithCapacity(s.profile.Capacity), nil
 	}
 	data, err := os.ReadFile(s.dialect)
 	if err != nil {
@@ -250,7 +250,7 @@ func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fuzzpatchat.New(d).WithProfile(s.profile), nil
+	return fuzzpatchat.New(d).WithCapacity(s.profile.Capacity), nil
 }
 
 // inProcessServe runs the bundled reference inside chatspec (no faults:
