@@ -5,6 +5,7 @@ package target
 import (
 	"fmt"
 	"os/exec"
+	"strings"
 	"syscall"
 )
 
@@ -13,6 +14,17 @@ func shellCommand(command string) *exec.Cmd {
 	cmd := exec.Command("/bin/sh", "-c", command)
 	cmd.SysProcAttr = groupAttr()
 	return cmd
+}
+
+// CommandLine joins argv into an Exec command for /bin/sh: each argument in
+// single quotes, after exec so that the program itself leads the group.
+// Placeholders such as {addr} inside an argument are still filled in.
+func CommandLine(argv ...string) string {
+	quoted := make([]string, len(argv))
+	for i, a := range argv {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return "exec " + strings.Join(quoted, " ")
 }
 
 // procGroup is the process group led by the --exec shell (pgid = leader pid).

@@ -3,6 +3,7 @@
 package target
 
 import (
+	"os/exec"
 	"syscall"
 	"testing"
 
@@ -22,4 +23,13 @@ func TestDescribeExit(t *testing.T) {
 	for ws, want := range cases {
 		assert.Equal(t, want, describeExit(ws))
 	}
+}
+
+// TestCommandLineSurvivesTheShell: arguments with spaces, quotes and shell
+// characters reach the program as they were.
+func TestCommandLineSurvivesTheShell(t *testing.T) {
+	argv := []string{"printf", "%s|", "it's", "a b", "$HOME", "{x}", ";&"}
+	out, err := exec.Command("/bin/sh", "-c", CommandLine(argv...)).Output()
+	assert.NoError(t, err)
+	assert.Equal(t, "it's|a b|$HOME|{x}|;&|", string(out))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -27,6 +28,17 @@ func shellCommand(command string) *exec.Cmd {
 		CreationFlags: windows.CREATE_NEW_PROCESS_GROUP,
 	}
 	return cmd
+}
+
+// CommandLine joins argv into an Exec command for cmd.exe: each argument in
+// double quotes, so that cmd's own characters (& | < > ^) stay literal.
+// Placeholders such as {addr} inside an argument are still filled in.
+func CommandLine(argv ...string) string {
+	quoted := make([]string, len(argv))
+	for i, a := range argv {
+		quoted[i] = `"` + strings.ReplaceAll(a, `"`, `\"`) + `"`
+	}
+	return strings.Join(quoted, " ")
 }
 
 // procGroup is the job object holding the --exec shell and every process it

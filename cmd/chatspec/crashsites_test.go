@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/chatspec/chatspec/fuzz"
+	"github.com/chatspec/chatspec/target"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 )
 
@@ -141,7 +142,7 @@ func crashSitesCmd(t *testing.T) string {
 	t.Setenv(crashSitesEnv, "1")
 	self, err := os.Executable()
 	require.NoError(t, err)
-	return shellQuote(self) + " crash-sites --addr {addr}"
+	return target.CommandLine(self, "crash-sites", "--addr", "{addr}")
 }
 
 // Four crash sites, four findings, four signatures; each replays as the

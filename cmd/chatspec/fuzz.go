@@ -132,10 +132,23 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 		return fail("--export-feature and --minimise exclude each other: minimise first, then export the .min.finding")
 	case opt.server.protocol == "" && opt.minimise == "" && opt.export == "":
 		return fail("name the protocol: chatspec fuzz chatos|patchat")
-	case opt.workers < 1, opt.cases < 0, opt.duration < 0, opt.probeEvery < 1, opt.maxTests < 1, opt.instances < 1:
-		return fail("--workers, --instances, --probe-every and --max-tests must be at least 1; --cases and --duration not negative")
+	case opt.workers < 1:
+		return fail("--workers must be at least 1, got %d", opt.workers)
+	case opt.probeEvery < 1:
+		return fail("--probe-every must be at least 1, got %d", opt.probeEvery)
+	case opt.maxTests < 1:
+		return fail("--max-tests must be at least 1, got %d", opt.maxTests)
+	case opt.cases < 0:
+		return fail("--cases must not be negative, got %d", opt.cases)
+	case opt.duration < 0:
+		return fail("--duration must not be negative, got %v", opt.duration)
+	case opt.instances < 1:
+		return fail("--instances must be at least 1, got %d", opt.instances)
 	case opt.instances > 1 && opt.server.exec == "" && opt.server.faults == "":
 		return fail("--instances needs --exec (or --faults): chatspec starts the copies itself")
+	}
+	if err := notAFile("report", opt.report); err != nil {
+		return fail("%v", err)
 	}
 	if opt.cases == 0 && opt.duration == 0 {
 		opt.duration = time.Minute

@@ -48,7 +48,7 @@ func TestDialectCheckNamesThePlace(t *testing.T) {
 }
 
 func TestBothProtocolsRunByDefault(t *testing.T) {
-	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
+	// Not parallel: a certification must not compete with other full runs on a loaded machine.
 	code, out, errs := chatspecCLI(t, "run", "--color", "never", "--tags", "@must and not @serial")
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "chatos:")

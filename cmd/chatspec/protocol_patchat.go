@@ -2,16 +2,21 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 
 	"github.com/chatspec/chatspec/dialects"
 	"github.com/chatspec/chatspec/features"
+	"github.com/chatspec/chatspec/fuzz"
+	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
 	refpatchat "github.com/chatspec/chatspec/reference/patchat"
 	"github.com/chatspec/chatspec/steps"
 	stpatchat "github.com/chatspec/chatspec/steps/patchat"
+	"github.com/chatspec/chatspec/target"
 	wpatchat "github.com/chatspec/chatspec/wire/patchat"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -21,17 +26,6 @@ func init() {
 		name:     "patchat",
 		features: features.PatChat,
 		suite:    stpatchat.Suite,
-		reference: func(faults, dir string) (func(context.Context, net.Listener) error, error) {
-			f, err := refpatchat.ParseFaults(faults)
-			if err != nil {
-				return nil, err
-			}
-			// Accounts go to a file, so that they survive the restart of
-			// PAT-4.4-3; the cheapest hash keeps 100-user scenarios fast.
-			cfg := refpatchat.Config{AccountsFile: filepath.Join(dir, "accounts.txt"),
-				AddressFile: filepath.Join(dir, stpatchat.AddressFile), HashCost: bcrypt.MinCost, Faults: f}
-			return func(ctx context.Context, ln net.Listener) error { return refpatchat.Serve(ctx, ln, cfg) }, nil
-		},
 		prepare: func(env *steps.Env, o *runOptions) error {
 			d, name, err := loadDialect(o.dialect)
 			if err != nil {
@@ -40,7 +34,49 @@ func init() {
 			env.Extra, env.Dialect = d, name
 			return nil
 		},
+		ownFlags:    []string{"dialect"},
+		serverFlags: patchatServerFlags,
+		defaultAddr: refpatchat.DefaultAddr,
+		faultNames:  refpatchat.FaultNames,
+		// Accounts go to a file, so that they survive the restart of PAT-4.4-3.
+		runArgs: func(dir string) []string {
+			return []string{"--accounts", filepath.Join(dir, "accounts.txt"),
+				"--address-file", filepath.Join(dir, stpatchat.AddressFile)}
+		},
+		fuzzer: patchatFuzzer,
 	}
+}
+
+// patchatServerFlags registers the Pat Chat reference's settings on fs.
+func patchatServerFlags(fs *flag.FlagSet) buildServer {
+	addrFile := fs.String("address-file", "", "write the listening address to this text file at start")
+	accounts := fs.String("accounts", "", "accounts file (one account per line, salted hashes); empty keeps accounts in memory")
+	capacity := fs.Int("capacity", refpatchat.DefaultCapacity, "users served at once")
+	style := fs.String("style", refpatchat.StyleLine, "front end: line (the reference) or menu (a test-only variant)")
+	idle := fs.Duration("idle", 0, "disconnect clients silent for this long (0: never)")
+	hashCost := fs.Int("hash-cost", bcrypt.MinCost, "bcrypt cost of stored passwords (the minimum keeps 100-user checks fast)")
+	return func(faults string, logger *slog.Logger) (target.ServeFunc, error) {
+		f, err := refpatchat.ParseFaults(faults)
+		if err != nil {
+			return nil, fmt.Errorf("--faults: %w", err)
+		}
+		cfg := refpatchat.Config{AddressFile: *addrFile, AccountsFile: *accounts, Capacity: *capacity,
+			Style: *style, IdleTimeout: *idle, HashCost: *hashCost, Faults: f, Logger: logger}
+		return func(ctx context.Context, ln net.Listener) error { return refpatchat.Serve(ctx, ln, cfg) }, nil
+	}
+}
+
+// patchatFuzzer is the Pat Chat fuzz protocol speaking the named dialect
+// (bundled or a file; empty: the reference's).
+func patchatFuzzer(dialect string) (fuzz.Protocol, error) {
+	if dialect == "" {
+		return fuzzpatchat.Default()
+	}
+	d, _, err := loadDialect(dialect)
+	if err != nil {
+		return nil, fmt.Errorf("--dialect: %w", err)
+	}
+	return fuzzpatchat.New(d), nil
 }
 
 // loadDialect reads a dialect file, or a bundled dialect by name

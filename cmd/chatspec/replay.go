@@ -6,22 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
-	"strings"
+	"slices"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/chatspec/chatspec/fuzz"
 	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
 	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
 	"github.com/chatspec/chatspec/profile"
-	refchatos "github.com/chatspec/chatspec/reference/chatos"
-	refpatchat "github.com/chatspec/chatspec/reference/patchat"
 	"github.com/chatspec/chatspec/target"
-	wirepatchat "github.com/chatspec/chatspec/wire/patchat"
 )
 
 // replayMain runs "chatspec replay FINDING [flags]": the finding's case once,
@@ -140,38 +134,26 @@ func (s *serverFlags) check(stderr io.Writer, cmd string) error {
 		fmt.Fprintf(stderr, cmd+": "+format+"\n", a...)
 		return errFuzzUsage
 	}
+	p, known := protocols[s.protocol]
 	switch {
-	case s.protocol != fuzzchatos.Name && s.protocol != fuzzpatchat.Name:
+	case !known:
 		return fail("unknown protocol %q: want chatos or patchat", s.protocol)
 	case s.target != "" && s.exec != "":
 		return fail("give --target or --exec, not both")
 	case s.faults != "" && (s.target != "" || s.exec != ""):
 		return fail("--faults applies only to the bundled reference (no --target, no --exec)")
-	case s.dialect != "" && s.protocol != fuzzpatchat.Name:
+	case s.dialect != "" && !slices.Contains(p.ownFlags, "dialect"):
 		return fail("--dialect applies only to patchat")
 	}
 	s.profile = profile.Default()
 	if s.profilePath != "" {
-		p, err := profile.Load(s.profilePath)
+		prof, err := profile.Load(s.profilePath)
 		if err != nil {
 			return fail("--profile: %v", err)
 		}
-		s.profile = p
+		s.profile = prof
 	}
-	return s.checkFaults(fail)
-}
-
-func (s *serverFlags) checkFaults(fail func(string, ...any) error) error {
-	if s.faults == "" {
-		return nil
-	}
-	var err error
-	if s.protocol == fuzzchatos.Name {
-		_, err = refchatos.ParseFaults(s.faults)
-	} else {
-		_, err = refpatchat.ParseFaults(s.faults)
-	}
-	if err != nil {
+	if _, err := p.reference(nil, s.faults, nil); err != nil {
 		return fail("%v", err)
 	}
 	return nil
@@ -232,40 +214,36 @@ func aliveWithin(ctx context.Context, t target.Target, d time.Duration) error {
 
 // fuzzProtocol returns the fuzz protocol, with the dialect for patchat.
 func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
-	if s.protocol == fuzzchatos.Name {
-		return fuzzchatos.WithAnswerOrder(s.profile.AnswerOrder == profile.OrderReversed), nil
-	}
-	if s.dialect == "" {
-		p, err := fuzzpatchat.Default()
-		if err != nil {
-			return nil, err
-		}
-		return p.WithCapacity(s.profile.Capacity), nil
-	}
-	data, err := os.ReadFile(s.dialect)
-	if err != nil {
-		return nil, fmt.Errorf("dialect: %w", err)
-	}
-	d, err := wirepatchat.Parse(data, s.dialect)
+	proto, err := protocols[s.protocol].fuzzer(s.dialect)
 	if err != nil {
 		return nil, err
 	}
-	return fuzzpatchat.New(d).WithCapacity(s.profile.Capacity), nil
+	switch p := proto.(type) {
+	case *fuzzpatchat.Protocol:
+		return p.WithCapacity(s.profile.Capacity), nil
+	case fuzzchatos.Protocol:
+		return fuzzchatos.WithAnswerOrder(s.profile.AnswerOrder == profile.OrderReversed), nil
+	}
+	return proto, nil
 }
 
 // inProcessServe runs the bundled reference inside chatspec (no faults:
 // the crash faults would take chatspec down with it).
 func (s *serverFlags) inProcessServe() target.ServeFunc {
-	if s.protocol == fuzzchatos.Name {
-		cfg := refchatos.DefaultConfig()
-		cfg.AnswerOrder = s.profile.AnswerOrder // the reference makes the choice the profile declares
-		return func(ctx context.Context, ln net.Listener) error {
-			return refchatos.Serve(ctx, ln, cfg)
-		}
+	serve, err := protocols[s.protocol].reference(s.referenceArgs(), "", nil)
+	if err != nil {
+		panic(err) // the default configuration is valid: a defect of chatspec
 	}
-	return func(ctx context.Context, ln net.Listener) error {
-		return refpatchat.Serve(ctx, ln, refpatchat.Config{HashCost: bcrypt.MinCost})
+	return serve
+}
+
+// referenceArgs are the reference's serve flags for the profile's choices
+// (ChatOS: the answer order), so the reference answers the cases in kind.
+func (s *serverFlags) referenceArgs() []string {
+	if s.protocol == fuzzchatos.Name && s.profile.AnswerOrder != "" {
+		return []string{"--answer-order", s.profile.AnswerOrder}
 	}
+	return nil
 }
 
 // referenceChild runs the reference with faults as a child process
@@ -276,15 +254,7 @@ func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error)
 	if err != nil {
 		return nil, fmt.Errorf("find chatspec's own binary: %w", err)
 	}
-	cmd := fmt.Sprintf("exec %s serve %s --addr {addr} --faults %s", shellQuote(self), s.protocol, shellQuote(s.faults))
-	if s.protocol == fuzzchatos.Name {
-		cmd += " --answer-order " + s.profile.AnswerOrder
-	}
-	if s.protocol == fuzzpatchat.Name {
-		cmd += fmt.Sprintf(" --hash-cost %d", bcrypt.MinCost) // fast probes: each registers two users
-	}
+	args := append([]string{"serve", s.protocol, "--addr", "{addr}", "--faults", s.faults}, s.referenceArgs()...)
+	cmd := target.CommandLine(append([]string{self}, args...)...)
 	return target.Exec(ctx, cmd, target.ExecOptions{})
 }
-
-// shellQuote quotes s for /bin/sh.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

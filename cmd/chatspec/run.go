@@ -37,6 +37,7 @@ type runOptions struct {
 	featuresDir  string
 	dialect      string
 	expect       string
+	expectations results.Expectations // read from expect before the run
 	writeExpect  string
 	faults       string
 	repeat       int
@@ -55,7 +56,15 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
+// runSynopsis heads `chatspec run -h`.
+const runSynopsis = `usage: chatspec run [chatos|patchat] [flags]
+
+Runs the conformance suite of one protocol (both when none is named) against a
+server: --target, --exec, or the embedded reference server when neither is given.
+Exit status: 0 certified, 1 not certified, 2 usage error or unreachable target.`
+
+// parseRun reads the command line of `chatspec run`; help goes to stdout.
+func parseRun(args []string, stdout io.Writer) (*runOptions, error) {
 	o := &runOptions{}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if _, ok := protocols[args[0]]; !ok {
@@ -64,11 +73,6 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 		o.protocols, args = []string{args[0]}, args[1:]
 	}
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: chatspec run [chatos|patchat] [flags]")
-		fs.PrintDefaults()
-	}
 	fs.StringVar(&o.target, "target", "", "host:port of a running server to certify")
 	fs.StringVar(&o.exec, "exec", "", "command that starts the server; {port}, {addr} and {dir} are filled in (e.g. './myserver --port {port}')")
 	profilePath := fs.String("profile", "", "YAML file of the server's legitimate choices (max-nick, idle-timeout, answer-order, capacity, long-wait)")
@@ -92,16 +96,31 @@ func parseRun(args []string, stderr io.Writer) (*runOptions, error) {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "list the scenarios this run would execute, and run nothing")
 	fs.BoolVar(&o.github, "github", false, "print GitHub Actions annotations for the first ten failures and a notice with the verdict")
 	fs.StringVar(&o.name, "name", "", "the server's name in reports and `chatspec compare` (default: the target)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, usagef("%v", err)
+	if err := parseArgs(fs, runSynopsis, args, stdout); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q (the protocol comes first: chatspec run chatos ...)", fs.Arg(0))
 	}
+	if err := o.checkApplies(setFlags(fs)); err != nil {
+		return nil, err
+	}
 	return o, o.finish(*profilePath, *tags, *section)
+}
+
+// checkApplies refuses a flag the run would ignore, naming it.
+func (o *runOptions) checkApplies(set map[string]bool) error {
+	for _, name := range protocolOrder {
+		for _, flagName := range protocols[name].ownFlags {
+			if set[flagName] && len(o.protocols) == 1 && o.protocols[0] != name {
+				return usagef("--%s applies only to %s, not %s", flagName, name, o.protocols[0])
+			}
+		}
+	}
+	if set["start-timeout"] && o.exec == "" {
+		return usagef("--start-timeout applies only with --exec (how long the started server may take)")
+	}
+	return nil
 }
 
 // finish validates the flags against each other.
@@ -120,10 +139,19 @@ func (o *runOptions) finish(profilePath, tags, section string) error {
 		return usagef("name the protocol (chatspec run chatos|patchat) with --target, --exec, --features or --dialect")
 	case o.faults != "" && (o.target != "" || o.exec != ""):
 		return usagef("--faults switches bugs on in the embedded reference server; it cannot apply to --target or --exec")
-	case o.timeout <= 0 || o.quiet <= 0 || o.concurrency < 1 || o.repeat < 1:
-		return usagef("--timeout and --quiet must be positive, --concurrency and --repeat at least 1")
+	case o.timeout <= 0:
+		return usagef("--timeout must be positive, got %v", o.timeout)
+	case o.quiet <= 0:
+		return usagef("--quiet must be positive, got %v", o.quiet)
+	case o.concurrency < 1:
+		return usagef("--concurrency must be at least 1, got %d", o.concurrency)
+	case o.repeat < 1:
+		return usagef("--repeat must be at least 1, got %d", o.repeat)
 	case o.color != "auto" && o.color != "always" && o.color != "never":
-		return usagef("--color must be auto, always or never")
+		return usagef("--color must be auto, always or never, got %q", o.color)
+	}
+	if err := o.checkFiles(); err != nil {
+		return err
 	}
 	o.profile = profile.Default()
 	if profilePath != "" {
@@ -146,11 +174,32 @@ func (o *runOptions) finish(profilePath, tags, section string) error {
 	return nil
 }
 
+// checkFiles makes sure, before the run, that its results can be written and
+// its expectations read: a wrong path must not cost a whole run.
+func (o *runOptions) checkFiles() error {
+	if err := errors.Join(notAFile("report", o.report), notADir("write-expect", o.writeExpect)); err != nil {
+		return err
+	}
+	if o.report != "" {
+		if err := os.MkdirAll(o.report, 0o755); err != nil {
+			return usagef("--report: %v", err)
+		}
+	}
+	if o.expect != "" {
+		e, err := readExpectations(o.expect)
+		if err != nil {
+			return usagef("--expect: %v", err)
+		}
+		o.expectations = e
+	}
+	return nil
+}
+
 // runMain is `chatspec run`.
 func runMain(args []string, stdout, stderr io.Writer) int {
-	o, err := parseRun(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return results.ExitUsage
+	o, err := parseRun(args, stdout)
+	if errors.Is(err, errHelp) {
+		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "chatspec run: %v\n", err)
@@ -230,10 +279,10 @@ func openTarget(ctx context.Context, p protocol, o *runOptions) (target.Target, 
 	if err != nil {
 		return nil, err
 	}
-	serve, err := p.reference(o.faults, dir)
+	serve, err := p.reference(p.runArgs(dir), o.faults, nil)
 	if err != nil {
 		os.RemoveAll(dir)
-		return nil, usagef("--faults: %v", err)
+		return nil, usagef("%v", err)
 	}
 	tg, err := target.InProcess(ctx, serve)
 	if err != nil {
@@ -263,9 +312,8 @@ func (c *cleanupTarget) Close() error {
 // returns the exit status.
 func finishRuns(runs []*results.Run, o *runOptions, stdout, stderr io.Writer) int {
 	if o.expect != "" {
-		if err := applyExpectations(runs, o.expect); err != nil {
-			fmt.Fprintf(stderr, "chatspec run: %v\n", err)
-			return results.ExitUsage
+		for _, r := range runs {
+			r.ApplyExpectations(o.expectations)
 		}
 	}
 	color := o.color == "always"
@@ -287,20 +335,18 @@ func finishRuns(runs []*results.Run, o *runOptions, stdout, stderr io.Writer) in
 	return results.Runs(runs).ExitCode()
 }
 
-func applyExpectations(runs []*results.Run, path string) error {
+// readExpectations reads an expectations file.
+func readExpectations(path string) (results.Expectations, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	e, err := results.ReadExpectations(f)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	for _, r := range runs {
-		r.ApplyExpectations(e)
-	}
-	return nil
+	return e, nil
 }
 
 // writeReports writes the --report folder and the --write-expect file.

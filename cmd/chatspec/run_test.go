@@ -101,7 +101,7 @@ func TestHostileServersFailPromptly(t *testing.T) {
 }
 
 func TestReferenceIsCertifiedByTheCLI(t *testing.T) {
-	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
+	// Not parallel: a certification must not compete with other full runs on a loaded machine.
 	dir := t.TempDir()
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--color", "never", "--report", dir)
 	require.Equal(t, 0, code, "stderr: %s\n%s", errs, out)

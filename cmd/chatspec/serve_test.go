@@ -110,7 +110,7 @@ func TestServeUsage(t *testing.T) {
 	assert.Equal(t, 2, dispatch([]string{"serve"}, io.Discard, io.Discard))
 	assert.Equal(t, 2, dispatch([]string{"serve", "irc"}, io.Discard, io.Discard))
 	assert.Equal(t, 2, dispatch([]string{"serve", "chatos", "--bogus"}, io.Discard, io.Discard))
-	assert.Equal(t, 1, dispatch([]string{"serve", "chatos", "--faults", "nope"}, io.Discard, io.Discard))
+	assert.Equal(t, 2, dispatch([]string{"serve", "chatos", "--faults", "nope"}, io.Discard, io.Discard))
 }
 
 // TestIdleTimeoutRunsWhenShort: with a profile declaring a short idle

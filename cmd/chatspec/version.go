@@ -51,6 +51,10 @@ func embeddedDigest(p protocol) string {
 // versionMain is `chatspec version`: what a certificate quotes, so that a
 // reader can rebuild the same chatspec and suite.
 func versionMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, "usage: chatspec version\n\nPrints chatspec's version and the digests a certificate quotes. It takes no flags.")
+		return 0
+	}
 	if len(args) > 0 {
 		fmt.Fprintf(stderr, "usage: chatspec version (no arguments; got %q)\n", args[0])
 		return 2

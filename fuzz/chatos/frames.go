@@ -61,25 +61,33 @@ func (f frame) bytes() []byte {
 	return b
 }
 
-// Client frames, valid by construction.
-func login(nick string) frame { return frame{op: op(wire.OpLogin), fields: []field{str(nick)}} }
-func public(from, text string) frame {
-	return frame{op: op(wire.OpPublicMessage), fields: []field{str(from), str(text)}}
-}
-func private(from, to, text string) frame {
-	return frame{op: op(wire.OpPrivateMessage), fields: []field{str(from), str(to), str(text)}}
-}
-func request(from, to string) frame {
-	return frame{op: op(wire.OpPrivateRequest), fields: []field{str(from), str(to)}}
-}
-func answer(accept bool, from, to string) frame {
-	o := wire.OpPrivateRefuse
-	if accept {
-		o = wire.OpPrivateAccept
+// fromPacket is p as a frame of separate fields, laid out by the wire codec's table.
+func fromPacket(p wire.Packet) frame {
+	f := frame{op: op(p.Opcode())}
+	for _, v := range wire.Values(p) {
+		if v.Kind == wire.KindLong {
+			f.fields = append(f.fields, long(v.Long))
+		} else {
+			f.fields = append(f.fields, str(v.Str))
+		}
 	}
-	return frame{op: op(o), fields: []field{str(from), str(to)}}
+	return f
 }
-func present(id int64) frame { return frame{op: op(wire.OpPresentID), fields: []field{long(id)}} }
+
+// Client frames, valid by construction.
+func login(nick string) frame        { return fromPacket(wire.Login{Nick: nick}) }
+func public(from, text string) frame { return fromPacket(wire.PublicMessage{From: from, Text: text}) }
+func private(from, to, text string) frame {
+	return fromPacket(wire.PrivateMessage{From: from, To: to, Text: text})
+}
+func request(from, to string) frame { return fromPacket(wire.PrivateRequest{From: from, To: to}) }
+func present(id int64) frame        { return fromPacket(wire.PresentID{ID: id}) }
+func answer(accept bool, from, to string) frame {
+	if accept {
+		return fromPacket(wire.PrivateAccept{From: from, To: to})
+	}
+	return fromPacket(wire.PrivateRefuse{From: from, To: to})
+}
 
 // lengths a length field is set to: the classic boundary values.
 func lyingLength(r *rand.Rand, f frame, i int) int32 {
@@ -158,8 +166,12 @@ func stringFields(f frame) []int {
 
 // badOpcode is an opcode a client must not send: unknown, or server-only.
 func badOpcode(r *rand.Rand) byte {
-	serverOnly := []wire.Opcode{wire.OpLoginAccepted, wire.OpLoginRefused, wire.OpUnknownUser,
-		wire.OpConnectID, wire.OpEstablished}
+	var serverOnly []wire.Opcode
+	for o := wire.Opcode(0); o <= wire.MaxOpcode; o++ {
+		if l, _ := wire.LayoutOf(o); l.ServerOnly {
+			serverOnly = append(serverOnly, o)
+		}
+	}
 	if r.IntN(2) == 0 {
 		return byte(serverOnly[r.IntN(len(serverOnly))])
 	}

@@ -6,15 +6,6 @@ import (
 	wire "github.com/chatspec/chatspec/wire/chatos"
 )
 
-// layouts gives the fields of each opcode in wire order (COP 3.4 to 3.7):
-// 's' a String, 'l' a Long.
-var layouts = map[wire.Opcode]string{
-	wire.OpLogin: "s", wire.OpLoginAccepted: "s", wire.OpLoginRefused: "s", wire.OpPrivateRequest: "ss",
-	wire.OpPublicMessage: "ss", wire.OpPrivateMessage: "sss", wire.OpUnknownUser: "s",
-	wire.OpPrivateAccept: "ss", wire.OpPrivateRefuse: "ss", wire.OpConnectID: "ssl",
-	wire.OpPresentID: "l", wire.OpEstablished: "",
-}
-
 // span is where one well-formed frame sits in a step's data, and its strings.
 type span struct {
 	start, end int
@@ -37,14 +28,14 @@ func splitFrames(data []byte) []span {
 }
 
 func frameAt(data []byte, off int) (span, bool) {
-	layout, ok := layouts[wire.Opcode(data[off])]
+	layout, ok := wire.LayoutOf(wire.Opcode(data[off]))
 	if !ok {
 		return span{}, false
 	}
 	sp := span{start: off}
 	pos := off + 1
-	for _, k := range layout {
-		if k == 'l' {
+	for _, f := range layout.Fields {
+		if f.Kind == wire.KindLong {
 			pos += 8
 			if pos > len(data) {
 				return span{}, false

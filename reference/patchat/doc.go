@@ -116,7 +116,7 @@
 //     on every registration, and the reply is sent only once it is on disk.
 //     AccountsFile "" keeps accounts in memory. A malformed file stops Serve
 //     (ErrBadAccountsFile). Config.HashCost sets the bcrypt cost (default
-//     bcrypt.DefaultCost); tests and embedded conformance runs pass
+//     bcrypt.DefaultCost); tests, embedded conformance runs and `chatspec serve` pass
 //     bcrypt.MinCost so that 100 registrations take milliseconds.
 //   - Commands are case-sensitive exact words: "l", "rooms" and "exit" only
 //     as the whole line; "c ", "j ", "r ", "s ", "m ", "b ", "bx " as the

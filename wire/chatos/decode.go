@@ -11,44 +11,6 @@ import (
 // us hold.
 const DefaultMaxString = 8192
 
-// fieldKind is the wire type of one field.
-type fieldKind uint8
-
-const (
-	kString fieldKind = iota
-	kLong
-)
-
-type field struct {
-	name string
-	kind fieldKind
-}
-
-var (
-	fNick = field{"nickname", kString}
-	fName = field{"sender", kString}
-	fFrom = field{"sender login", kString}
-	fTo   = field{"receiver login", kString}
-	fText = field{"message", kString}
-	fID   = field{"id", kLong}
-)
-
-// layouts gives the fields of each opcode, in wire order (COP 3.4 to 3.7).
-var layouts = [...][]field{
-	OpLogin:          {fNick},
-	OpLoginAccepted:  {fNick},
-	OpLoginRefused:   {fNick},
-	OpPrivateRequest: {fFrom, fTo},
-	OpPublicMessage:  {fFrom, fText},
-	OpPrivateMessage: {fFrom, fTo, fText},
-	OpUnknownUser:    {fName},
-	OpPrivateAccept:  {fFrom, fTo},
-	OpPrivateRefuse:  {fFrom, fTo},
-	OpConnectID:      {fFrom, fTo, fID},
-	OpPresentID:      {fID},
-	OpEstablished:    {},
-}
-
 // MaxFrame is the largest frame possible when Strings are capped at maxString.
 func MaxFrame(maxString int) int { return 1 + 3*(4+maxString) + 8 }
 
@@ -86,29 +48,27 @@ func parse(b []byte, maxString int) (Packet, int, error) {
 	if !op.Known() {
 		return nil, 0, &FrameError{Op: op, Err: ErrUnknownOpcode}
 	}
-	var strs [3]string
-	var id int64
+	var v values
 	ns, off := 0, 1
-	for _, f := range layouts[op] {
-		switch f.kind {
-		case kLong:
+	for _, f := range layouts[op].Fields {
+		if f.Kind == KindLong {
 			if len(b) < off+8 {
 				return nil, 0, errShort
 			}
-			id = int64(binary.BigEndian.Uint64(b[off:]))
+			v.id = int64(binary.BigEndian.Uint64(b[off:]))
 			off += 8
-		case kString:
-			s, next, err := parseString(b, off, maxString)
-			if err != nil {
-				if fe, ok := err.(*FrameError); ok {
-					fe.Op, fe.Field = op, f.name
-				}
-				return nil, 0, err
-			}
-			strs[ns], ns, off = s, ns+1, next
+			continue
 		}
+		s, next, err := parseString(b, off, maxString)
+		if err != nil {
+			if fe, ok := err.(*FrameError); ok {
+				fe.Op, fe.Field = op, f.Label
+			}
+			return nil, 0, err
+		}
+		v.strs[ns], ns, off = s, ns+1, next
 	}
-	return build(op, strs, id), off, nil
+	return layouts[op].make(v), off, nil
 }
 
 func parseString(b []byte, off, maxString int) (string, int, error) {
@@ -131,33 +91,4 @@ func parseString(b []byte, off, maxString int) (string, int, error) {
 		return "", 0, &FrameError{Offset: off, Err: ErrInvalidUTF8}
 	}
 	return string(raw), start + int(n), nil
-}
-
-func build(op Opcode, s [3]string, id int64) Packet {
-	switch op {
-	case OpLogin:
-		return Login{Nick: s[0]}
-	case OpLoginAccepted:
-		return LoginAccepted{Nick: s[0]}
-	case OpLoginRefused:
-		return LoginRefused{Nick: s[0]}
-	case OpPrivateRequest:
-		return PrivateRequest{From: s[0], To: s[1]}
-	case OpPublicMessage:
-		return PublicMessage{From: s[0], Text: s[1]}
-	case OpPrivateMessage:
-		return PrivateMessage{From: s[0], To: s[1], Text: s[2]}
-	case OpUnknownUser:
-		return UnknownUser{Name: s[0]}
-	case OpPrivateAccept:
-		return PrivateAccept{From: s[0], To: s[1]}
-	case OpPrivateRefuse:
-		return PrivateRefuse{From: s[0], To: s[1]}
-	case OpConnectID:
-		return ConnectID{From: s[0], To: s[1], ID: id}
-	case OpPresentID:
-		return PresentID{ID: id}
-	default:
-		return Established{}
-	}
 }

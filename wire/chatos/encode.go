@@ -27,7 +27,16 @@ func MustEncode(p Packet) []byte {
 
 // Append appends the wire bytes of p to b without validating it.
 func Append(b []byte, p Packet) []byte {
-	return p.appendFields(append(b, byte(p.Opcode())))
+	op, v := p.Opcode(), p.values()
+	b = append(b, byte(op))
+	for i, f := range layouts[op].Fields {
+		if f.Kind == KindLong {
+			b = AppendLong(b, v.id)
+		} else {
+			b = AppendString(b, v.strs[i])
+		}
+	}
+	return b
 }
 
 // AppendInt appends a 4-byte big-endian signed Int.
@@ -44,36 +53,10 @@ func AppendString(b []byte, s string) []byte {
 
 // validate checks every String field of p for UTF-8 validity.
 func validate(p Packet) error {
-	for _, s := range stringFields(p) {
-		if !utf8.ValidString(s) {
-			return &FrameError{Op: p.Opcode(), Err: ErrInvalidUTF8}
+	for _, v := range Values(p) {
+		if v.Kind == KindString && !utf8.ValidString(v.Str) {
+			return &FrameError{Op: p.Opcode(), Field: v.Label, Err: ErrInvalidUTF8}
 		}
-	}
-	return nil
-}
-
-func stringFields(p Packet) []string {
-	switch p := p.(type) {
-	case Login:
-		return []string{p.Nick}
-	case LoginAccepted:
-		return []string{p.Nick}
-	case LoginRefused:
-		return []string{p.Nick}
-	case UnknownUser:
-		return []string{p.Name}
-	case PrivateRequest:
-		return []string{p.From, p.To}
-	case PrivateAccept:
-		return []string{p.From, p.To}
-	case PrivateRefuse:
-		return []string{p.From, p.To}
-	case PublicMessage:
-		return []string{p.From, p.Text}
-	case PrivateMessage:
-		return []string{p.From, p.To, p.Text}
-	case ConnectID:
-		return []string{p.From, p.To}
 	}
 	return nil
 }

@@ -31,28 +31,13 @@ const (
 // MaxOpcode is the highest opcode the document defines.
 const MaxOpcode = OpEstablished
 
-var opcodeNames = [...]string{
-	OpLogin:          "LOGIN",
-	OpLoginAccepted:  "LOGIN_ACCEPTED",
-	OpLoginRefused:   "LOGIN_REFUSED",
-	OpPrivateRequest: "PRIVATE_REQUEST",
-	OpPublicMessage:  "PUBLIC_MESSAGE",
-	OpPrivateMessage: "PRIVATE_MESSAGE",
-	OpUnknownUser:    "UNKNOWN_USER",
-	OpPrivateAccept:  "PRIVATE_ACCEPT",
-	OpPrivateRefuse:  "PRIVATE_REFUSE",
-	OpConnectID:      "CONNECT_ID",
-	OpPresentID:      "PRESENT_ID",
-	OpEstablished:    "ESTABLISHED",
-}
-
 // Known reports whether the document defines this opcode.
 func (o Opcode) Known() bool { return o <= MaxOpcode }
 
 // String gives the opcode's name and number, e.g. "PUBLIC_MESSAGE(4)".
 func (o Opcode) String() string {
 	if o.Known() {
-		return fmt.Sprintf("%s(%d)", opcodeNames[o], uint8(o))
+		return fmt.Sprintf("%s(%d)", layouts[o].Name, uint8(o))
 	}
 	return fmt.Sprintf("UNKNOWN(%d)", uint8(o))
 }
@@ -60,8 +45,8 @@ func (o Opcode) String() string {
 // Packet is one ChatOS packet. Every concrete type below satisfies it.
 type Packet interface {
 	Opcode() Opcode
-	// appendFields appends the packet's fields (everything after the opcode).
-	appendFields(b []byte) []byte
+	// values gives the packet's fields in the order of its Layout.
+	values() values
 	// String describes the packet for transcripts and reports.
 	String() string
 }
@@ -120,46 +105,28 @@ func (ConnectID) Opcode() Opcode      { return OpConnectID }
 func (PresentID) Opcode() Opcode      { return OpPresentID }
 func (Established) Opcode() Opcode    { return OpEstablished }
 
-func (p Login) appendFields(b []byte) []byte          { return AppendString(b, p.Nick) }
-func (p LoginAccepted) appendFields(b []byte) []byte  { return AppendString(b, p.Nick) }
-func (p LoginRefused) appendFields(b []byte) []byte   { return AppendString(b, p.Nick) }
-func (p UnknownUser) appendFields(b []byte) []byte    { return AppendString(b, p.Name) }
-func (p PrivateRequest) appendFields(b []byte) []byte { return appendPair(b, p.From, p.To) }
-func (p PrivateAccept) appendFields(b []byte) []byte  { return appendPair(b, p.From, p.To) }
-func (p PrivateRefuse) appendFields(b []byte) []byte  { return appendPair(b, p.From, p.To) }
-func (p PublicMessage) appendFields(b []byte) []byte  { return appendPair(b, p.From, p.Text) }
-func (p PrivateMessage) appendFields(b []byte) []byte {
-	return AppendString(appendPair(b, p.From, p.To), p.Text)
-}
-func (p ConnectID) appendFields(b []byte) []byte {
-	return AppendLong(appendPair(b, p.From, p.To), p.ID)
-}
-func (p PresentID) appendFields(b []byte) []byte { return AppendLong(b, p.ID) }
-func (Established) appendFields(b []byte) []byte { return b }
+func (p Login) values() values          { return values{strs: [3]string{p.Nick}} }
+func (p LoginAccepted) values() values  { return values{strs: [3]string{p.Nick}} }
+func (p LoginRefused) values() values   { return values{strs: [3]string{p.Nick}} }
+func (p UnknownUser) values() values    { return values{strs: [3]string{p.Name}} }
+func (p PrivateRequest) values() values { return values{strs: [3]string{p.From, p.To}} }
+func (p PrivateAccept) values() values  { return values{strs: [3]string{p.From, p.To}} }
+func (p PrivateRefuse) values() values  { return values{strs: [3]string{p.From, p.To}} }
+func (p PublicMessage) values() values  { return values{strs: [3]string{p.From, p.Text}} }
+func (p PrivateMessage) values() values { return values{strs: [3]string{p.From, p.To, p.Text}} }
+func (p ConnectID) values() values      { return values{strs: [3]string{p.From, p.To}, id: p.ID} }
+func (p PresentID) values() values      { return values{id: p.ID} }
+func (Established) values() values      { return values{} }
 
-func appendPair(b []byte, x, y string) []byte { return AppendString(AppendString(b, x), y) }
-
-func (p Login) String() string         { return fmt.Sprintf("LOGIN(0) nick=%q", p.Nick) }
-func (p LoginAccepted) String() string { return fmt.Sprintf("LOGIN_ACCEPTED(1) nick=%q", p.Nick) }
-func (p LoginRefused) String() string  { return fmt.Sprintf("LOGIN_REFUSED(2) nick=%q", p.Nick) }
-func (p UnknownUser) String() string   { return fmt.Sprintf("UNKNOWN_USER(6) name=%q", p.Name) }
-func (p PrivateRequest) String() string {
-	return fmt.Sprintf("PRIVATE_REQUEST(3) from=%q to=%q", p.From, p.To)
-}
-func (p PrivateAccept) String() string {
-	return fmt.Sprintf("PRIVATE_ACCEPT(7) from=%q to=%q", p.From, p.To)
-}
-func (p PrivateRefuse) String() string {
-	return fmt.Sprintf("PRIVATE_REFUSE(8) from=%q to=%q", p.From, p.To)
-}
-func (p PublicMessage) String() string {
-	return fmt.Sprintf("PUBLIC_MESSAGE(4) from=%q text=%q", p.From, p.Text)
-}
-func (p PrivateMessage) String() string {
-	return fmt.Sprintf("PRIVATE_MESSAGE(5) from=%q to=%q text=%q", p.From, p.To, p.Text)
-}
-func (p ConnectID) String() string {
-	return fmt.Sprintf("CONNECT_ID(9) from=%q to=%q id=%d", p.From, p.To, p.ID)
-}
-func (p PresentID) String() string { return fmt.Sprintf("PRESENT_ID(10) id=%d", p.ID) }
-func (Established) String() string { return "ESTABLISHED(11)" }
+func (p Login) String() string          { return describe(p) }
+func (p LoginAccepted) String() string  { return describe(p) }
+func (p LoginRefused) String() string   { return describe(p) }
+func (p UnknownUser) String() string    { return describe(p) }
+func (p PrivateRequest) String() string { return describe(p) }
+func (p PrivateAccept) String() string  { return describe(p) }
+func (p PrivateRefuse) String() string  { return describe(p) }
+func (p PublicMessage) String() string  { return describe(p) }
+func (p PrivateMessage) String() string { return describe(p) }
+func (p ConnectID) String() string      { return describe(p) }
+func (p PresentID) String() string      { return describe(p) }
+func (p Established) String() string    { return describe(p) }
