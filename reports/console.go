@@ -216,8 +216,11 @@ func (c *consoleWriter) observations(sorted []results.Result) {
 // crashes names the scenario after which the server was gone, and shows
 // the tail of its stderr when chatspec started it.
 func (c *consoleWriter) crashes(run *results.Run) {
-	for _, cr := range run.Crashes {
-		c.printf("\n%s after %q: %s\n", c.p.paint(ansiRed, "server crashed"), oneLine(cr.After), oneLine(cr.Message))
+	if len(run.Crashes) > 0 {
+		c.printf("\n%s\n", c.p.paint(ansiRed, crashesLine(run.Crashes)))
+	}
+	for i, cr := range run.Crashes {
+		c.printf("  crash %d: %s\n", i+1, oneLine(cr.Message))
 	}
 	if run.TargetLog != "" && (len(run.Crashes) > 0 || !run.Certified()) {
 		c.printf("\nserver stderr (tail):\n%s", indent(clean(strings.TrimRight(run.TargetLog, "\n")), "    "))

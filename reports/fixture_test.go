@@ -59,7 +59,8 @@ func chatosRun() *results.Run {
 				Message: "blocked: the private connection could not be negotiated, see COP-3.5-4: did not receive PRIVATE_ACCEPT(7)"},
 		},
 		TargetLog: "listening on 127.0.0.1:7777\npanic: runtime error: index out of range\n",
-		Crashes:   []results.Crash{{After: "A negative length closes the connection", Message: "connection refused; restarted"}},
+		Crashes: []results.Crash{{Scenario: "A negative length closes the connection", Location: "features/chatos/r_robustness.feature:8",
+			Reqs: []string{"COP-R-2"}, Status: "exit status 2", Message: "the server crashed during this scenario: its process ended: exit status 2; restarted"}},
 	}
 }
 

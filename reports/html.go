@@ -75,7 +75,7 @@ type htmlReq struct{ ID, Level, Text string }
 type htmlNote struct{ Row, Reqs, Scenario, Note string }
 
 type htmlCrash struct {
-	After, Message string
+	Place, Message string
 	Restarted      bool
 }
 
@@ -240,7 +240,7 @@ func htmlCrashes(run *results.Run) []htmlCrash {
 	var out []htmlCrash
 	for _, c := range run.Crashes {
 		msg := clean(c.Message)
-		out = append(out, htmlCrash{After: clean(c.After), Message: msg, Restarted: strings.HasSuffix(msg, "restarted")})
+		out = append(out, htmlCrash{Place: clean(crashPlace(c)), Message: msg, Restarted: strings.Contains(msg, "; restarted")})
 	}
 	return out
 }

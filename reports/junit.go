@@ -198,7 +198,7 @@ func uniqueName(seen map[string]int, name, line string) string {
 func suiteLog(run *results.Run) string {
 	var b strings.Builder
 	for _, cr := range run.Crashes {
-		fmt.Fprintf(&b, "server crashed after %q: %s\n", clean(cr.After), clean(cr.Message))
+		fmt.Fprintf(&b, "server died %s: %s\n", clean(crashPlace(cr)), clean(cr.Message))
 	}
 	if run.TargetLog != "" {
 		b.WriteString("server stderr (tail):\n" + clean(run.TargetLog))

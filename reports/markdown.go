@@ -114,7 +114,7 @@ func mdNotChecked(b *strings.Builder, sorted []results.Result) {
 
 func mdCrashes(b *strings.Builder, run *results.Run) {
 	for _, cr := range run.Crashes {
-		fmt.Fprintf(b, "\n**Server crashed** after %s: %s\n", mdCell(cr.After), mdCell(cr.Message))
+		fmt.Fprintf(b, "\n**Server died** %s: %s\n", mdCell(crashPlace(cr)), mdCell(cr.Message))
 	}
 	if run.TargetLog != "" && (len(run.Crashes) > 0 || !run.Certified()) {
 		b.WriteString("\n<details><summary>Server stderr (tail)</summary>\n\n")

@@ -147,6 +147,35 @@ func summaryLine(c results.Counts, d time.Duration) string {
 	return s + " in " + formatDuration(d)
 }
 
+// crashesLine is "the server died 2 times: during [COP-3.3-1] "An unknown
+// opcode ..." (features/...:8); while 3 scenarios ran at once", "" for none.
+func crashesLine(crashes []results.Crash) string {
+	if len(crashes) == 0 {
+		return ""
+	}
+	var where []string
+	for _, cr := range crashes {
+		where = append(where, crashPlace(cr))
+	}
+	return fmt.Sprintf("the server died %s: %s", plural(len(crashes), "time", "times"), strings.Join(where, "; "))
+}
+
+// crashPlace names the scenario a crash happened during, or the scenarios
+// it happened among.
+func crashPlace(cr results.Crash) string {
+	switch {
+	case cr.Scenario != "":
+		s := fmt.Sprintf("during [%s] %q", strings.Join(cr.Reqs, " "), oneLine(cr.Scenario))
+		if cr.Location != "" {
+			s += " (" + cr.Location + ")"
+		}
+		return s
+	case len(cr.Suspects) > 0:
+		return fmt.Sprintf("while %d scenarios ran at once (%s)", len(cr.Suspects), oneLine(strings.Join(cr.Suspects, ", ")))
+	}
+	return "outside any scenario"
+}
+
 // verdictLine is "CERTIFIED" or "NOT CERTIFIED (n MUST failures, ...)".
 func verdictLine(runs results.Runs) string {
 	if runs.Certified() {

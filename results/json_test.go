@@ -13,7 +13,7 @@ import (
 func TestJSONRoundTrip(t *testing.T) {
 	a, b := sampleRun(), sampleRun()
 	b.Protocol, b.Mode, b.Strict = "patchat", ModeExec, true
-	b.TargetLog, b.Crashes = "panic: boom\n", []Crash{{After: "Own copy", Message: "connection refused"}}
+	b.TargetLog, b.Crashes = "panic: boom\n", []Crash{{Scenario: "Own copy", Message: "connection refused"}}
 	b.Results[0].Duration = 3*time.Hour + 7*time.Nanosecond
 	var buf bytes.Buffer
 	require.NoError(t, WriteJSON(&buf, Runs{a, b}))

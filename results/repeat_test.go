@@ -14,7 +14,7 @@ func TestMergeRepeatsKeepsTheWorstAndFlagsFlakes(t *testing.T) {
 	steady := Result{Protocol: "chatos", Reqs: []string{"COP-3.4-1"}, Scenario: "ok", Location: "f:9", Outcome: Pass}
 	runs := []*Run{
 		{Protocol: "chatos", Results: []Result{res(Pass), steady}},
-		{Protocol: "chatos", Results: []Result{res(Fail), steady}, Crashes: []Crash{{After: "dup"}}},
+		{Protocol: "chatos", Results: []Result{res(Fail), steady}, Crashes: []Crash{{Scenario: "dup"}}},
 		{Protocol: "chatos", Results: []Result{res(Pass), steady}},
 	}
 	m := MergeRepeats(runs)

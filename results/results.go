@@ -101,10 +101,16 @@ type Result struct {
 	Transcript string        `json:"transcript,omitempty"` // wire transcript, every outcome; capped (MaxTranscript, MaxRunTranscripts)
 }
 
-// Crash records that the server went away during a run (A12).
+// Crash records one death of the server during a run: the scenario it died
+// during when chatspec could tell (the one running alone, or the one that
+// killed it again when rerun alone), else the scenarios running at the time.
 type Crash struct {
-	After   string `json:"after"` // the scenario after which the server was gone
-	Message string `json:"message"`
+	Scenario string   `json:"scenario,omitempty"` // the scenario the server died during; "" when not known
+	Location string   `json:"location,omitempty"` // that scenario's place: the key of its result
+	Reqs     []string `json:"reqs,omitempty"`     // that scenario's requirement IDs
+	Status   string   `json:"status,omitempty"`   // how the process ended, e.g. "exit status 2"
+	Suspects []string `json:"suspects,omitempty"` // scenarios running when it died, when none could be named
+	Message  string   `json:"message"`
 }
 
 // Run is one conformance run of one protocol against one server.

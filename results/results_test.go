@@ -100,7 +100,7 @@ func TestErrorBlocks(t *testing.T) {
 }
 
 func TestCrashBlocksUnlessKnown(t *testing.T) {
-	run := &Run{Results: []Result{{Scenario: "boom", Outcome: Fail}}, Crashes: []Crash{{After: "boom", Message: "EOF"}}}
+	run := &Run{Results: []Result{{Scenario: "boom", Outcome: Fail}}, Crashes: []Crash{{Scenario: "boom", Message: "EOF"}}}
 	assert.Equal(t, Blockers{Fail: 1, Crashes: 1}, run.Blockers())
 	run.Results[0].Known = true
 	assert.True(t, run.Certified())

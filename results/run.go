@@ -89,7 +89,7 @@ func (r *Run) Blockers() Blockers {
 	known := map[string]bool{}
 	for _, res := range r.Results {
 		if res.Known {
-			known[res.Scenario] = true
+			known[res.Location+"\x00"+res.Scenario] = true
 			continue
 		}
 		switch {
@@ -104,7 +104,7 @@ func (r *Run) Blockers() Blockers {
 		}
 	}
 	for _, c := range r.Crashes {
-		if !known[c.After] {
+		if c.Scenario == "" || !known[c.Location+"\x00"+c.Scenario] {
 			b.Crashes++
 		}
 	}

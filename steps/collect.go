@@ -3,6 +3,8 @@ package steps
 import (
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/cucumber/godog"
@@ -22,6 +24,7 @@ var (
 
 type scenarioInfo struct {
 	feature, location string
+	path              string // the file inside the features FS, with the scenario's line: a godog path
 }
 
 // collector gathers formatter events of one godog run.
@@ -55,6 +58,28 @@ func (c *collector) place(p *messages.Pickle) scenarioInfo {
 	return scenarioInfo{location: p.Uri}
 }
 
+// scenarioPath is the godog path that selects p's scenario again
+// ("dir/file.feature:LINE"; every example row of an outline).
+func (c *collector) scenarioPath(p *messages.Pickle) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if info, ok := c.lines[p.AstNodeIds[0]]; ok {
+		return info.path
+	}
+	return p.Uri
+}
+
+// fileOf strips the ":LINE" godog appends to the URI of a feature it was
+// asked to run one scenario of, and the "./" of a walk from ".".
+func fileOf(uri string) string {
+	if i := strings.LastIndexByte(uri, ':'); i >= 0 {
+		if _, err := strconv.Atoi(uri[i+1:]); err == nil {
+			uri = uri[:i]
+		}
+	}
+	return strings.TrimPrefix(uri, "./")
+}
+
 type collectFmt struct {
 	*godog.BaseFmt
 	c *collector
@@ -66,8 +91,10 @@ func (f *collectFmt) Feature(doc *messages.GherkinDocument, uri string, _ []byte
 	}
 	f.c.mu.Lock()
 	defer f.c.mu.Unlock()
+	file := fileOf(uri)
 	add := func(id string, line int64) {
-		f.c.lines[id] = scenarioInfo{feature: doc.Feature.Name, location: fmt.Sprintf("%s:%d", uri, line)}
+		f.c.lines[id] = scenarioInfo{feature: doc.Feature.Name, location: fmt.Sprintf("%s:%d", file, line),
+			path: fmt.Sprintf("%s:%d", file, line)}
 	}
 	var walk func(children []*messages.FeatureChild, rules []*messages.RuleChild)
 	addScenario := func(sc *messages.Scenario) {

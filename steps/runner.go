@@ -50,20 +50,22 @@ type Options struct {
 }
 
 // Run runs the suite against env's target and returns one Result per scenario.
+// After every scenario it checks that the server still answers; a scenario
+// during which the server died never passes (see crash.go).
 func Run(ctx context.Context, suite Suite, env *Env, opt Options) (*results.Run, error) {
-	r := &runner{suite: suite, env: env, opt: opt, ctx: ctx}
+	r := &runner{suite: suite, env: env, opt: opt, ctx: ctx, conc: max(opt.Concurrency, 1)}
 	run := &results.Run{Tool: "chatspec", Protocol: suite.Protocol, Target: env.Addr(),
 		Mode: env.Target.Mode(), Started: time.Now(), Strict: opt.Strict}
-	conc := max(opt.Concurrency, 1)
-	passes := []struct {
-		tags string
-		conc int
-	}{{And(opt.Tags, "~@serial"), conc}, {And(opt.Tags, "@serial"), 1}}
-	for i, p := range passes {
-		if err := r.pass(fmt.Sprintf("%s-%d", suite.Protocol, i), p.tags, p.conc); err != nil {
+	for i, tags := range []string{And(opt.Tags, "~@serial"), And(opt.Tags, "@serial")} {
+		conc := r.conc
+		if i > 0 {
+			conc = 1
+		}
+		if err := r.passWithRecovery(fmt.Sprintf("%s-%d", suite.Protocol, i), tags, conc); err != nil {
 			return nil, err
 		}
 	}
+	r.finalCheck()
 	run.Results, run.Crashes = r.results, r.crashes
 	run.Duration = time.Since(run.Started)
 	run.TargetLog = env.Target.Log()
@@ -85,71 +87,88 @@ type runner struct {
 	opt   Options
 	ctx   context.Context
 
-	mu        sync.Mutex
-	results   []results.Result
-	crashes   []results.Crash
-	gone      string // scenario after which the target was gone for good
-	col       *collector
-	recorded  map[string]bool
-	malformed atomic.Int64
-	budget    results.TranscriptBudget // bounds the transcripts the run keeps
+	mu          sync.Mutex
+	conc        int // scenarios at once; 1 for the rest of the run after a crash
+	results     []results.Result
+	crashes     []results.Crash
+	gone        string // scenario during which the target was gone for good
+	col         *collector
+	recorded    map[string]bool
+	want        map[string]bool      // a rerun pass: the locations to run, nil for all
+	alone       bool                 // a rerun: one scenario at a time, each checked a grace after it
+	inflight    map[*flight]struct{} // started, not yet checked alive after
+	halt        *halt                // the death that stopped this concurrent pass
+	unconfirmed []*flight            // checked once, not yet a grace after they ended
+	lastAlive   time.Time            // when the last check that found the server began
+	unnamed     *halt                // a death whose suspects are being rerun one at a time
+	malformed   atomic.Int64
+	budget      results.TranscriptBudget // bounds the transcripts the run keeps
 }
 
-// pass runs godog once over the features with one tag expression.
-func (r *runner) pass(name, tags string, conc int) error {
+// pass runs godog once over the features with one tag expression, or over
+// the scenarios at locs (their feature paths are in paths).
+func (r *runner) pass(name, tags string, paths []string, conc int) error {
 	suiteName := fmt.Sprintf("chatspec-%s-%d", name, suiteSeq.Add(1))
 	r.col = newCollector(suiteName)
 	defer collectors.Delete(suiteName)
-	r.recorded = map[string]bool{}
+	r.recorded, r.inflight, r.alone = map[string]bool{}, map[*flight]struct{}{}, paths != nil
+	if paths == nil {
+		paths = []string{"."}
+	}
 	status := godog.TestSuite{
 		Name:                suiteName,
 		ScenarioInitializer: r.initScenario,
 		Options: &godog.Options{
 			Format: collectFormat, Output: io.Discard, NoColors: true,
-			FS: r.suite.Features, Paths: []string{"."}, Tags: tags,
+			FS: r.suite.Features, Paths: paths, Tags: tags,
 			Concurrency: conc, Strict: true, DefaultContext: r.ctx,
 		},
 	}.Run()
 	if status == 2 {
 		return fmt.Errorf("%w: godog rejected the features or options (tags %q)", ErrSuite, tags)
 	}
-	r.addUnrun()
+	r.drain()
+	if r.want == nil { // a rerun pass selects scenarios that ran their hooks before
+		r.addUnrun()
+	}
 	return nil
 }
 
 // initScenario is godog's per-scenario initializer: fresh state, the
-// protocol's steps bound to it, and hooks that time and record it.
+// protocol's steps bound to it, and hooks that time, check and record it.
 func (r *runner) initScenario(sc *godog.ScenarioContext) {
 	s := NewScenario(r.env)
-	var start time.Time
+	var fl *flight
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		start = time.Now()
-		r.mu.Lock()
-		gone := r.gone
-		r.mu.Unlock()
-		if gone != "" {
-			return ctx, fmt.Errorf("%w: the server stopped answering during %q", errTargetGone, gone)
-		}
-		return ctx, nil
+		var err error
+		fl, err = r.begin(p)
+		return ctx, err
 	})
 	r.suite.Init(sc, s)
 	recorded := false
 	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
 		// godog can call After twice for one scenario (a step that skips,
 		// then the last step): record the first verdict only.
-		if recorded {
+		if recorded || fl == nil {
 			return ctx, nil
 		}
 		recorded = true
 		s.cleanup()
-		r.record(p, s, err, time.Since(start))
+		r.mu.Lock()
+		r.recorded[p.Id] = true
+		r.mu.Unlock()
+		if errors.Is(err, errUnwanted) || errors.Is(err, errHalted) {
+			return ctx, nil
+		}
+		fl.res = r.record(fl.res, s, err, time.Since(fl.start))
+		r.settle(fl)
 		return ctx, nil
 	})
 }
 
-// record turns a finished scenario into a Result.
-func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Duration) {
-	res := r.base(p)
+// record turns a finished scenario into its Result, starting from the row
+// base made of its tags.
+func (r *runner) record(res results.Result, s *Scenario, err error, d time.Duration) results.Result {
 	res.Duration = d
 	s.mu.Lock()
 	skip, untestable := s.skip, s.untestable
@@ -167,7 +186,7 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Durati
 		gone := r.gone
 		r.mu.Unlock()
 		res.Outcome = results.Error
-		res.Message = fmt.Sprintf("not run: the server stopped answering during %q", gone)
+		res.Message = "not run: the server stopped answering during " + gone
 	case errors.Is(err, godog.ErrUndefined), errors.Is(err, godog.ErrPending), errors.Is(err, godog.ErrSkip):
 		r.malformed.Add(1)
 		res.Outcome, res.Message = results.Error, "chatspec defect: "+err.Error()
@@ -179,7 +198,6 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Durati
 			res.Check = &results.Check{Expected: ce.Expected, Actual: ce.Actual}
 			res.TimedOut, res.Wait = ce.TimedOut, ce.Wait
 		}
-		r.probe(&res)
 	default:
 		res.Outcome, res.Message = results.OutcomeFor(res.Level, false), err.Error()
 		if ce, ok := AsCheck(err); ok {
@@ -190,11 +208,10 @@ func (r *runner) record(p *godog.Scenario, s *Scenario, err error, d time.Durati
 		if res.Level == catalog.Info { // an observation that could not be made
 			res.Outcome = results.Error
 		}
-		r.probe(&res)
 	}
 	res.Notes = s.Notes()
-	res.Transcript = r.budget.Keep(s.Log.String(), res.Outcome) // passes too: the HTML report shows them
-	r.add(p.Id, res)
+	res.Transcript = s.Log.String() // add bounds it, once the outcome is final
+	return res
 }
 
 // base fills what a Result takes from the scenario's tags and place.
@@ -219,10 +236,11 @@ func (r *runner) base(p *godog.Scenario) results.Result {
 	return res
 }
 
-func (r *runner) add(pickleID string, res results.Result) {
+// add makes res a row of the report, its transcript within the run's budget.
+func (r *runner) add(res results.Result) {
+	res.Transcript = r.budget.Keep(res.Transcript, res.Outcome) // passes too: the HTML report shows them
 	r.mu.Lock()
 	r.results = append(r.results, res)
-	r.recorded[pickleID] = true
 	n := len(r.results)
 	r.mu.Unlock()
 	if r.opt.Observe != nil {
@@ -238,12 +256,14 @@ func (r *runner) add(pickleID string, res results.Result) {
 // (a scenario without steps): it must not vanish from the report.
 func (r *runner) addUnrun() {
 	r.col.mu.Lock()
+	r.mu.Lock()
 	var missing []string
 	for id := range r.col.pickle {
 		if !r.recorded[id] {
 			missing = append(missing, id)
 		}
 	}
+	r.mu.Unlock()
 	slices.Sort(missing)
 	pickles := r.col.pickle
 	r.col.mu.Unlock()
@@ -253,42 +273,6 @@ func (r *runner) addUnrun() {
 		res.Outcome = results.Error
 		res.Message = "chatspec defect: scenario has no steps, so it checks nothing"
 		r.malformed.Add(1)
-		r.add(id, res)
+		r.add(res)
 	}
-}
-
-// probe checks, after a failure, whether the server is still there (A12).
-// If it is gone the failure is marked as the crash; chatspec restarts a
-// server it started, and otherwise stops running scenarios against it.
-func (r *runner) probe(res *results.Result) {
-	ctx, cancel := context.WithTimeout(r.ctx, time.Second)
-	defer cancel()
-	err := r.env.Target.Alive(ctx)
-	if err == nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.gone != "" {
-		return
-	}
-	msg := fmt.Sprintf("the server stopped answering during this scenario: %v", err)
-	if status, exited := r.env.Target.Exited(); exited {
-		msg += " (process " + status + ")"
-	}
-	res.Message = msg + "\n" + res.Message
-	crash := results.Crash{After: res.Scenario, Message: msg}
-	if r.env.Target.CanRestart() {
-		rctx, rcancel := context.WithTimeout(r.ctx, 30*time.Second)
-		defer rcancel()
-		if rerr := r.env.Target.Restart(rctx); rerr != nil {
-			crash.Message += "; restart failed: " + rerr.Error()
-			r.gone = res.Scenario
-		} else {
-			crash.Message += "; restarted"
-		}
-	} else {
-		r.gone = res.Scenario
-	}
-	r.crashes = append(r.crashes, crash)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +35,15 @@ type ExecOptions struct {
 	StopGrace    time.Duration // how long after SIGTERM before SIGKILL
 	Env          []string      // extra KEY=VALUE entries added to chatspec's environment
 	LogLimit     int           // bytes of stdout+stderr kept (the tail)
+	// Probe speaks the server's protocol for readiness and Alive; nil means
+	// a bare connect-and-close.
+	Probe Probe
+	// Ready, if set, must match a line of the server's output before it is
+	// ready (then the probe must pass too).
+	Ready *regexp.Regexp
+	// ReadyFile, if set, must exist before the server is ready; {dir} is
+	// substituted.
+	ReadyFile string
 }
 
 // withDefaults fills zero fields.
@@ -83,8 +94,10 @@ func Exec(ctx context.Context, command string, opts ExecOptions) (Target, error)
 	}
 	opts = opts.withDefaults()
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	fill := strings.NewReplacer("{port}", strconv.Itoa(port), "{addr}", addr, "{dir}", dir)
+	opts.ReadyFile = fill.Replace(opts.ReadyFile)
 	t := &execTarget{
-		command: strings.NewReplacer("{port}", strconv.Itoa(port), "{addr}", addr, "{dir}", dir).Replace(command),
+		command: fill.Replace(command),
 		addr:    addr,
 		dir:     dir,
 		opts:    opts,
@@ -103,6 +116,12 @@ func (t *execTarget) Dir() string      { return t.dir }
 func (t *execTarget) CanRestart() bool { return true }
 func (t *execTarget) Log() string      { return t.log.String() }
 
+// LogMark is the ring's offset; it keeps growing across restarts.
+func (t *execTarget) LogMark() int64 { return t.log.Mark() }
+
+// LogSince is the output of every run of the command since mark.
+func (t *execTarget) LogSince(mark int64) string { return t.log.Since(mark) }
+
 // current returns the running (or last) process, nil once closed.
 func (t *execTarget) current() *proc {
 	t.mu.Lock()
@@ -115,13 +134,23 @@ func (t *execTarget) current() *proc {
 func (t *execTarget) launch(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, t.opts.StartTimeout)
 	defer cancel()
-	p, err := startProc(t.command, t.opts.Env, t.log, t.opts.StopGrace)
+	var out io.Writer = t.log
+	var lines *lineWatch
+	if t.opts.Ready != nil {
+		lines = newLineWatch(t.opts.Ready)
+		out = io.MultiWriter(t.log, lines)
+	}
+	p, err := startProc(t.command, t.opts.Env, out, t.opts.StopGrace)
 	if err != nil {
 		return fmt.Errorf("target: start %q: %w", t.command, err)
 	}
 	t.mu.Lock()
 	t.cur = p
 	t.mu.Unlock()
+	if err := t.waitSignals(ctx, p, lines); err != nil {
+		_ = p.stop(t.opts.StopGrace)
+		return err
+	}
 	if err := t.waitReady(ctx, p); err != nil {
 		_ = p.stop(t.opts.StopGrace)
 		return err
@@ -135,7 +164,7 @@ func (t *execTarget) waitReady(ctx context.Context, p *proc) error {
 	b := backoff{next: 5 * time.Millisecond, max: 200 * time.Millisecond}
 	for {
 		dctx, cancel := context.WithTimeout(ctx, dialAttempt)
-		err := dial(dctx, t.addr)
+		err := check(dctx, t.addr, t.opts.Probe)
 		cancel()
 		if err == nil {
 			return nil
@@ -236,7 +265,7 @@ func (t *execTarget) Alive(ctx context.Context) error {
 	if p.finished() {
 		return &DownError{Addr: t.addr, Reason: ErrExited, Status: p.status()}
 	}
-	err := dial(ctx, t.addr)
+	err := check(ctx, t.addr, t.opts.Probe)
 	if err == nil {
 		return nil
 	}
@@ -258,6 +287,15 @@ func (t *execTarget) Exited() (string, bool) {
 		return "", false
 	}
 	return p.status(), true
+}
+
+// ExitedAt is when the current process was reaped after ending by itself.
+func (t *execTarget) ExitedAt() time.Time {
+	p := t.current()
+	if p == nil || !p.finished() || !p.selfExit {
+		return time.Time{}
+	}
+	return p.exitAt
 }
 
 // RSS sums VmRSS over the live members of the process group.
@@ -287,4 +325,33 @@ func (t *execTarget) Close() error {
 		err = p.stop(t.opts.StopGrace)
 	}
 	return errors.Join(err, os.RemoveAll(t.dir))
+}
+
+// waitSignals waits for the readiness the user asked for besides the probe:
+// a line of output matching Ready, and the file ReadyFile.
+func (t *execTarget) waitSignals(ctx context.Context, p *proc, lines *lineWatch) error {
+	if lines != nil {
+		select {
+		case <-lines.matched:
+		case <-p.done:
+			return t.exitedAtStart(p)
+		case <-ctx.Done():
+			return t.startCancelled(ctx, fmt.Errorf("no line of its output matched %q", t.opts.Ready))
+		}
+	}
+	if t.opts.ReadyFile == "" {
+		return nil
+	}
+	b := backoff{next: 5 * time.Millisecond, max: 200 * time.Millisecond}
+	for {
+		if _, err := os.Stat(t.opts.ReadyFile); err == nil {
+			return nil
+		}
+		if p.finished() {
+			return t.exitedAtStart(p)
+		}
+		if b.wait(ctx) != nil {
+			return t.startCancelled(ctx, fmt.Errorf("the file %s did not appear", t.opts.ReadyFile))
+		}
+	}
 }

@@ -26,6 +26,7 @@ type run struct {
 	status   string        // how it returned; read after done
 	panicLog string        // stack of a panic, if any
 	selfExit bool          // returned before chatspec stopped it
+	exitAt   time.Time     // when it returned
 	stopping atomic.Bool
 }
 
@@ -34,6 +35,7 @@ type inProcess struct {
 	base  context.Context
 	serve ServeFunc
 	addr  string
+	probe Probe
 
 	ops    sync.Mutex // serialises Restart and Close
 	mu     sync.Mutex // guards cur and closed
@@ -44,12 +46,12 @@ type inProcess struct {
 // InProcess listens on 127.0.0.1:0 and runs serve in a goroutine. The server
 // runs until Close, or until ctx is cancelled. A panic in serve is recovered
 // and reported by Exited and Log rather than crashing chatspec.
-func InProcess(ctx context.Context, serve func(ctx context.Context, ln net.Listener) error) (Target, error) {
+func InProcess(ctx context.Context, serve func(ctx context.Context, ln net.Listener) error, opts ...Option) (Target, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("target: listen for in-process server: %w", err)
 	}
-	t := &inProcess{base: ctx, serve: serve, addr: ln.Addr().String()}
+	t := &inProcess{base: ctx, serve: serve, addr: ln.Addr().String(), probe: optionsOf(opts).probe}
 	t.cur = t.startRun(ln)
 	return t, nil
 }
@@ -71,6 +73,7 @@ func (r *run) exec(ctx context.Context, serve ServeFunc) {
 			r.panicLog = fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
 		}
 		r.selfExit = !r.stopping.Load()
+		r.exitAt = time.Now()
 	}()
 	if err := serve(ctx, r.ln); err != nil {
 		r.status = fmt.Sprintf("returned error: %v", err)
@@ -164,7 +167,7 @@ func (t *inProcess) Alive(ctx context.Context) error {
 	if r.finished() {
 		return &DownError{Addr: t.addr, Reason: ErrExited, Status: r.status}
 	}
-	return dial(ctx, t.addr)
+	return check(ctx, t.addr, t.probe)
 }
 
 // Exited reports whether the server function returned (or panicked) by itself.
@@ -175,6 +178,21 @@ func (t *inProcess) Exited() (string, bool) {
 	}
 	return r.status, true
 }
+
+// ExitedAt is when the server function returned by itself, zero otherwise.
+func (t *inProcess) ExitedAt() time.Time {
+	r, _ := t.current()
+	if !r.finished() || !r.selfExit {
+		return time.Time{}
+	}
+	return r.exitAt
+}
+
+// LogMark is always 0: the only output kept is the current run's panic.
+func (t *inProcess) LogMark() int64 { return 0 }
+
+// LogSince is the stack of a panic of the current run, whatever the mark.
+func (t *inProcess) LogSince(int64) string { return t.Log() }
 
 // Log is the stack of a recovered panic in the current run, "" otherwise.
 func (t *inProcess) Log() string {

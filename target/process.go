@@ -25,6 +25,7 @@ type proc struct {
 	state    *os.ProcessState
 	waitErr  error       // from cmd.Wait when there is no state
 	selfExit bool        // the leader ended before chatspec asked it to stop
+	exitAt   time.Time   // when the leader was reaped
 	stopping atomic.Bool // set before chatspec signals the group
 }
 
@@ -52,6 +53,7 @@ func (p *proc) reap() {
 		p.waitErr = err
 	}
 	p.selfExit = !p.stopping.Load()
+	p.exitAt = time.Now()
 	close(p.done)
 }
 

@@ -13,6 +13,7 @@ type ring struct {
 	next    int    // where the next byte goes once buf is full
 	limit   int
 	dropped bool
+	total   int64 // bytes ever written: the offset Mark returns
 }
 
 // newRing returns a ring that keeps at most limit bytes (at least 1).
@@ -25,6 +26,7 @@ func (r *ring) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := len(p)
+	r.total += int64(n)
 	if len(p) > r.limit {
 		r.dropped = true
 		p = p[len(p)-r.limit:]
@@ -43,6 +45,9 @@ func (r *ring) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// droppedNote heads output whose beginning the ring no longer holds.
+const droppedNote = "[... earlier output dropped ...]\n"
+
 // String returns what the ring holds, oldest first, with a note when bytes were dropped.
 func (r *ring) String() string {
 	r.mu.Lock()
@@ -50,7 +55,35 @@ func (r *ring) String() string {
 	if !r.dropped {
 		return string(r.buf)
 	}
-	return "[... earlier output dropped ...]\n" + string(r.buf[r.next:]) + string(r.buf[:r.next])
+	return droppedNote + r.held()
+}
+
+// held is the ring's contents, oldest first; the caller holds mu.
+func (r *ring) held() string {
+	return string(r.buf[r.next:]) + string(r.buf[:r.next])
+}
+
+// Mark is the offset of the next byte to be written, for Since.
+func (r *ring) Mark() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.total
+}
+
+// Since returns what was written after Mark returned mark, with a note when
+// the start of it was already dropped.
+func (r *ring) Since(mark int64) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.held()
+	first := r.total - int64(len(s)) // offset of the oldest byte held
+	switch {
+	case mark < first:
+		return droppedNote + s
+	case mark >= r.total:
+		return ""
+	}
+	return s[mark-first:]
 }
 
 // tail returns about the last n bytes of s, starting at a line boundary when one

@@ -26,3 +26,17 @@ func TestTailCutsAtLine(t *testing.T) {
 	s := strings.Repeat("x", 20) + "\nlast line\n"
 	assert.Equal(t, "...last line\n", tail(s, 14))
 }
+
+func TestRingSinceMark(t *testing.T) {
+	r := newRing(8)
+	_, _ = r.Write([]byte("abc"))
+	m := r.Mark()
+	assert.Equal(t, "", r.Since(m), "nothing written since")
+	_, _ = r.Write([]byte("de"))
+	assert.Equal(t, "de", r.Since(m))
+	_, _ = r.Write([]byte("fghij"))
+	assert.Equal(t, "defghij", r.Since(m), "still held after the ring wrapped")
+	_, _ = r.Write([]byte("klm"))
+	assert.Equal(t, "[... earlier output dropped ...]\nfghijklm", r.Since(m), "the start is gone: say so")
+	assert.Equal(t, "", r.Since(r.Mark()))
+}

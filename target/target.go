@@ -67,8 +67,17 @@ type Target interface {
 	// Exited reports whether the server ended by itself (not by Close or Restart),
 	// and how, e.g. "exit status 2" or "signal SIGSEGV (segmentation fault)".
 	Exited() (status string, exited bool)
+	// ExitedAt is when the server was seen to end by itself, zero if it has
+	// not: the primary evidence of which scenarios it died during.
+	ExitedAt() time.Time
 	// Log is the tail of the server's stdout and stderr (exec mode), "" otherwise.
 	Log() string
+	// LogMark is the offset of the server's next byte of output, for LogSince.
+	LogMark() int64
+	// LogSince is the output written after LogMark returned mark (exec mode;
+	// the stack of a panic for the in-process reference), "" otherwise: what a
+	// crashing server printed while one scenario ran.
+	LogSince(mark int64) string
 	// RSS is the resident memory of the server's process group (exec mode).
 	RSS() (bytes int64, ok bool)
 	// Close stops the server if chatspec started it and releases its resources.
@@ -103,6 +112,41 @@ func (e *DownError) Unwrap() []error {
 		errs = append(errs, e.Err)
 	}
 	return errs
+}
+
+// Probe checks, in the server's own protocol, that the server at addr
+// answers: a login and its reply, a greeting and a goodbye. The target knows
+// no protocol; the caller supplies one. A bare connect-and-close kills some
+// servers, so it is only the fallback when no probe is given.
+type Probe func(ctx context.Context, addr string) error
+
+// Option tunes Remote and InProcess targets.
+type Option func(*options)
+
+type options struct{ probe Probe }
+
+// WithProbe makes Alive speak the protocol through p instead of connecting
+// and closing.
+func WithProbe(p Probe) Option { return func(o *options) { o.probe = p } }
+
+func optionsOf(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+// check runs probe (a bare dial when nil) against addr within ctx and
+// returns nil or a *DownError with the reason classified.
+func check(ctx context.Context, addr string, probe Probe) error {
+	if probe == nil {
+		return dial(ctx, addr)
+	}
+	if err := probe(ctx, addr); err != nil {
+		return &DownError{Addr: addr, Reason: classify(ctx, err), Err: err}
+	}
+	return nil
 }
 
 // dial tries one TCP connection to addr within ctx and closes it at once.
@@ -165,16 +209,19 @@ func parseAddr(addr string) (string, error) {
 }
 
 // remote is a server chatspec did not start.
-type remote struct{ addr string }
+type remote struct {
+	addr  string
+	probe Probe
+}
 
 // Remote returns a Target for an already-running server at addr (host:port).
 // It checks the syntax only (ErrBadAddress); it does not dial. ":8083" means 127.0.0.1:8083.
-func Remote(addr string) (Target, error) {
+func Remote(addr string, opts ...Option) (Target, error) {
 	a, err := parseAddr(addr)
 	if err != nil {
 		return nil, err
 	}
-	return &remote{addr: a}, nil
+	return &remote{addr: a, probe: optionsOf(opts).probe}, nil
 }
 
 func (r *remote) Addr() string                    { return r.addr }
@@ -182,9 +229,12 @@ func (r *remote) Mode() string                    { return ModeTarget }
 func (r *remote) Dir() string                     { return "" }
 func (r *remote) CanRestart() bool                { return false }
 func (r *remote) Restart(context.Context) error   { return ErrCannotRestart }
-func (r *remote) Alive(ctx context.Context) error { return dial(ctx, r.addr) }
+func (r *remote) Alive(ctx context.Context) error { return check(ctx, r.addr, r.probe) }
 func (r *remote) Exited() (string, bool)          { return "", false }
+func (r *remote) ExitedAt() time.Time             { return time.Time{} }
 func (r *remote) Log() string                     { return "" }
+func (r *remote) LogMark() int64                  { return 0 }
+func (r *remote) LogSince(int64) string           { return "" }
 func (r *remote) RSS() (int64, bool)              { return 0, false }
 func (r *remote) Close() error                    { return nil }
 

@@ -44,6 +44,7 @@ func init() {
 				"--address-file", filepath.Join(dir, stpatchat.AddressFile)}
 		},
 		fuzzer: patchatFuzzer,
+		probe:  func(env *steps.Env) target.Probe { return stpatchat.Probe(env.Extra.(*wpatchat.Dialect)) },
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 
+	clchatos "github.com/chatspec/chatspec/client/chatos"
 	"github.com/chatspec/chatspec/features"
 	"github.com/chatspec/chatspec/fuzz"
 	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
@@ -44,6 +45,8 @@ type protocol struct {
 	runArgs func(dir string) []string
 	// fuzzer is the fuzz protocol, speaking the named dialect if any.
 	fuzzer func(dialect string) (fuzz.Protocol, error)
+	// probe is the polite readiness and liveness check, once prepared.
+	probe func(env *steps.Env) target.Probe
 }
 
 var protocols = map[string]protocol{}
@@ -74,6 +77,7 @@ func init() {
 		faultNames:  refchatos.FaultNames,
 		runArgs:     func(string) []string { return nil },
 		fuzzer:      func(string) (fuzz.Protocol, error) { return fuzzchatos.New(), nil },
+		probe:       func(*steps.Env) target.Probe { return clchatos.Probe },
 	}
 }
 

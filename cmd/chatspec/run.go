@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +27,8 @@ import (
 type runOptions struct {
 	protocols    []string
 	target, exec string
+	ready        *regexp.Regexp // --ready: a line of the server's output that means ready
+	readyFile    string         // --ready-file: a file whose existence means ready
 	profile      profile.Profile
 	tags         string
 	timeout      time.Duration
@@ -80,6 +83,8 @@ func parseRun(args []string, stdout io.Writer) (*runOptions, error) {
 	section := fs.String("section", "", "select sections of the document, e.g. 3.5 or 3.5,4 or R")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Second, "longest wait for a reply the server owes")
 	fs.DurationVar(&o.quiet, "quiet", 250*time.Millisecond, `how long a "nothing arrives" check listens`)
+	ready := fs.String("ready", "", "with --exec: the server is ready once a line of its output matches this regular expression")
+	fs.StringVar(&o.readyFile, "ready-file", "", "with --exec: the server is ready once this file exists ({dir} is filled in)")
 	fs.DurationVar(&o.startTimeout, "start-timeout", 10*time.Second, "with --exec: how long the server may take to accept connections")
 	fs.IntVar(&o.concurrency, "concurrency", 8, "scenarios run at once")
 	fs.BoolVar(&o.strict, "strict", false, "SHOULD failures fail the run too")
@@ -105,6 +110,9 @@ func parseRun(args []string, stdout io.Writer) (*runOptions, error) {
 	if err := o.checkApplies(setFlags(fs)); err != nil {
 		return nil, err
 	}
+	if err := o.readiness(*ready); err != nil {
+		return nil, err
+	}
 	return o, o.finish(*profilePath, *tags, *section)
 }
 
@@ -120,6 +128,24 @@ func (o *runOptions) checkApplies(set map[string]bool) error {
 	if set["start-timeout"] && o.exec == "" {
 		return usagef("--start-timeout applies only with --exec (how long the started server may take)")
 	}
+	return nil
+}
+
+// readiness checks --ready and --ready-file, which only apply to --exec.
+func (o *runOptions) readiness(ready string) error {
+	switch {
+	case ready != "" && o.exec == "":
+		return usagef("--ready applies to a server chatspec starts: give --exec too")
+	case o.readyFile != "" && o.exec == "":
+		return usagef("--ready-file applies to a server chatspec starts: give --exec too")
+	case ready == "":
+		return nil
+	}
+	re, err := regexp.Compile(ready)
+	if err != nil {
+		return usagef("--ready: %v", err)
+	}
+	o.ready = re
 	return nil
 }
 
@@ -228,19 +254,20 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 
 // runOne starts or reaches the target and runs one protocol's suite.
 func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*results.Run, error) {
-	tg, err := openTarget(ctx, p, o)
+	env := &steps.Env{Profile: o.profile, Timeout: o.timeout, Quiet: o.quiet, Long: o.long}
+	if err := p.prepare(env, o); err != nil {
+		return nil, err
+	}
+	tg, err := openTarget(ctx, p, o, p.probe(env))
 	if err != nil {
 		return nil, err
 	}
 	defer tg.Close()
+	env.Target = tg
 	actx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	if err := tg.Alive(actx); err != nil {
 		return nil, fmt.Errorf("the server at %s cannot be reached: %w", tg.Addr(), err)
-	}
-	env := &steps.Env{Target: tg, Profile: o.profile, Timeout: o.timeout, Quiet: o.quiet, Long: o.long}
-	if err := p.prepare(env, o); err != nil {
-		return nil, err
 	}
 	opt := steps.Options{Tags: o.tags, Concurrency: o.concurrency, Strict: o.strict}
 	suite := p.suite(steps.Suite{Features: featuresFrom(p, o.featuresDir)})
@@ -267,13 +294,15 @@ func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*
 	return run, err
 }
 
-// openTarget builds the target the flags describe.
-func openTarget(ctx context.Context, p protocol, o *runOptions) (target.Target, error) {
+// openTarget builds the target the flags describe; probe speaks the
+// protocol to tell whether it is ready and alive.
+func openTarget(ctx context.Context, p protocol, o *runOptions, probe target.Probe) (target.Target, error) {
 	switch {
 	case o.target != "":
-		return target.Remote(o.target)
+		return target.Remote(o.target, target.WithProbe(probe))
 	case o.exec != "":
-		return target.Exec(ctx, o.exec, target.ExecOptions{StartTimeout: o.startTimeout})
+		return target.Exec(ctx, o.exec, target.ExecOptions{StartTimeout: o.startTimeout, Probe: probe,
+			Ready: o.ready, ReadyFile: o.readyFile})
 	}
 	dir, err := os.MkdirTemp("", "chatspec-ref-")
 	if err != nil {
@@ -284,7 +313,7 @@ func openTarget(ctx context.Context, p protocol, o *runOptions) (target.Target, 
 		os.RemoveAll(dir)
 		return nil, usagef("%v", err)
 	}
-	tg, err := target.InProcess(ctx, serve)
+	tg, err := target.InProcess(ctx, serve, target.WithProbe(probe))
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err

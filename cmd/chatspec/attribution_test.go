@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	refchatos "github.com/chatspec/chatspec/reference/chatos"
+	"github.com/chatspec/chatspec/results"
+	wire "github.com/chatspec/chatspec/wire/chatos"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// diesOnEnv makes this test binary (`dies-on ADDR`) the ChatOS reference
+// server, except that the whole process dies, with a stack trace on stderr,
+// the moment a client sends a frame whose opcode is the variable's value: a
+// server with one fatal bug, as a user's server might have.
+const diesOnEnv = "CHATSPEC_RUN_TEST_DIES_ON"
+
+// silentEnv makes this test binary (`dies-silent ADDR`) the ChatOS
+// reference server, except that the whole process dies when a client
+// connects and leaves without sending a byte, as a real server did.
+const silentEnv = "CHATSPEC_RUN_TEST_DIES_SILENT"
+
+func init() {
+	if os.Getenv(silentEnv) != "" && len(os.Args) == 3 && os.Args[1] == "dies-silent" {
+		ln, err := net.Listen("tcp", os.Args[2])
+		if err != nil {
+			os.Exit(2)
+		}
+		_ = refchatos.Serve(context.Background(), &silentBomb{Listener: ln, armed: os.Getenv(silentEnv) == "armed"},
+			refchatos.DefaultConfig())
+		os.Exit(0)
+	}
+	op := os.Getenv(diesOnEnv)
+	if op == "" || len(os.Args) != 3 || os.Args[1] != "dies-on" {
+		return
+	}
+	var fatal int
+	fmt.Sscan(op, &fatal)
+	ln, err := net.Listen("tcp", os.Args[2])
+	if err != nil {
+		os.Exit(2)
+	}
+	_ = refchatos.Serve(context.Background(), &opcodeBomb{Listener: ln, fatal: wire.Opcode(fatal), armed: fatal >= 0}, refchatos.DefaultConfig())
+	os.Exit(0)
+}
+
+// opcodeBomb hands the reference server connections that watch what the
+// client sends and kill the process on the fatal opcode.
+type opcodeBomb struct {
+	net.Listener
+	fatal wire.Opcode
+	armed bool // false: the same server without the bug
+}
+
+func (l *opcodeBomb) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	w := &opcodeWatch{Conn: c, fatal: l.fatal, watching: l.armed}
+	w.frames = wire.NewReader(&w.seen, 0)
+	return w, nil
+}
+
+// silentBomb hands the reference server connections that kill the process
+// when the client closes without having sent anything.
+type silentBomb struct {
+	net.Listener
+	armed bool
+}
+
+func (l *silentBomb) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil || !l.armed {
+		return c, err
+	}
+	return &silentWatch{Conn: c}, nil
+}
+
+type silentWatch struct {
+	net.Conn
+	spoke bool
+}
+
+func (w *silentWatch) Read(p []byte) (int, error) {
+	n, err := w.Conn.Read(p)
+	w.spoke = w.spoke || n > 0
+	if err == io.EOF && !w.spoke {
+		fmt.Fprintln(os.Stderr, "Exception in thread \"main\": java.io.EOFException: client left without a word")
+		os.Exit(3)
+	}
+	return n, err
+}
+
+// errDrained: the watcher has decoded every byte the server read so far.
+var errDrained = errors.New("drained")
+
+// drain is what the server read and the watcher has not decoded yet.
+type drain struct{ buf []byte }
+
+func (d *drain) Read(p []byte) (int, error) {
+	if len(d.buf) == 0 {
+		return 0, errDrained
+	}
+	n := copy(p, d.buf)
+	d.buf = d.buf[n:]
+	return n, nil
+}
+
+// opcodeWatch decodes, in the server's own read, the frames the client sent.
+// It stops watching at a frame it cannot decode or once a private
+// connection is bridged (raw bytes from then on).
+type opcodeWatch struct {
+	net.Conn
+	fatal    wire.Opcode
+	seen     drain
+	frames   *wire.Reader
+	watching bool
+}
+
+func (w *opcodeWatch) Read(p []byte) (int, error) {
+	n, err := w.Conn.Read(p)
+	w.seen.buf = append(w.seen.buf, p[:n]...)
+	for w.watching {
+		pkt, _, derr := w.frames.Next()
+		var fe *wire.FrameError
+		switch {
+		case derr == nil && pkt.Opcode() == wire.OpPresentID:
+			w.watching = false
+		case derr == nil:
+		case errors.As(derr, &fe) && errors.Is(derr, wire.ErrUnknownOpcode) && fe.Op == w.fatal:
+			fmt.Fprintf(os.Stderr, "panic: unhandled opcode %d\n\ngoroutine 7 [running]:\nmain.dispatch(0x%x)\n\tserver.go:42\n", fe.Op, byte(fe.Op))
+			os.Exit(2)
+		case errors.Is(derr, errDrained):
+			return n, err
+		default:
+			w.watching = false
+		}
+	}
+	return n, err
+}
+
+// jsonRows reads results.json and returns "location outcome" per result,
+// sorted, and the crashes.
+func jsonRows(t *testing.T, dir string) ([]string, []results.Crash) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var doc struct {
+		Runs []results.Run `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal(data, &doc))
+	require.Len(t, doc.Runs, 1)
+	var rows []string
+	for _, r := range doc.Runs[0].Results {
+		rows = append(rows, r.Location+" "+string(r.Outcome))
+	}
+	sort.Strings(rows)
+	return rows, doc.Runs[0].Crashes
+}
+
+// bombRun runs the ChatOS suite through --exec against this binary as a
+// server that dies on opcode op (-1: never), with extra flags.
+func bombRun(t *testing.T, op int, extra ...string) (code int, out string, rows []string, crashes []results.Crash) {
+	t.Helper()
+	t.Setenv(diesOnEnv, fmt.Sprint(op))
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	args := append([]string{"run", "chatos", "--exec", exe + " dies-on {addr}", "--color", "never", "--report", dir}, extra...)
+	code, out, errs := chatspecCLI(t, args...)
+	require.NotEqual(t, 2, code, "stderr: %s", errs)
+	rows, crashes = jsonRows(t, dir)
+	return code, out, rows, crashes
+}
+
+// TestCrashChargedToTheScenarioThatSentIt: at the default concurrency, a
+// server that dies on opcode 12 gets exactly one crash, charged to the one
+// scenario that sends 12, with the server's stack trace; every other row is
+// what the same server without that bug gets.
+func TestCrashChargedToTheScenarioThatSentIt(t *testing.T) {
+	code, out, rows, crashes := bombRun(t, 12)
+	assert.Equal(t, 1, code)
+	_, _, healthy, none := bombRun(t, -1)
+	require.Empty(t, none)
+	const guilty = "features/chatos/3_3_opcodes.feature:9"
+	require.Len(t, crashes, 1, out)
+	assert.Equal(t, guilty, crashes[0].Location)
+	assert.Equal(t, []string{"COP-3.3-1"}, crashes[0].Reqs)
+	assert.Equal(t, "exit status 2", crashes[0].Status)
+	want := strings.Replace(strings.Join(healthy, "\n"), guilty+" PASS", guilty+" FAIL", 1)
+	assert.Equal(t, want, strings.Join(rows, "\n"), "only the guilty row differs")
+	assert.Contains(t, out, "the server died 1 time: during [COP-3.3-1] \"An unknown opcode does not disturb other clients\"")
+	assert.Regexp(t, `FAIL \[COP-3.3-1\] An unknown opcode does not disturb other clients\n`+
+		`(.*\n)*?.*the server crashed during this scenario \(its process ended: exit status 2\)`, out)
+	assert.Contains(t, out, "panic: unhandled opcode 12", "the stack trace is in the guilty row")
+}
+
+// TestGuiltyIDAloneIsNotCertified: selecting only the requirement whose
+// scenario kills the server must not print CERTIFIED, even though that
+// scenario's own check (the others are still served) passes before it dies.
+func TestGuiltyIDAloneIsNotCertified(t *testing.T) {
+	code, out, rows, crashes := bombRun(t, 12, "--tags", "@COP-3.3-1")
+	assert.Equal(t, 1, code)
+	assert.NotContains(t, out, "\nCERTIFIED")
+	assert.Equal(t, []string{"features/chatos/3_3_opcodes.feature:21 PASS", "features/chatos/3_3_opcodes.feature:9 FAIL"}, rows)
+	require.Len(t, crashes, 1)
+	assert.Equal(t, "features/chatos/3_3_opcodes.feature:9", crashes[0].Location)
+}
+
+// startBomb runs this binary as a server dying on opcode op, as a process
+// chatspec did not start (--target), and returns its address.
+func startBomb(t *testing.T, op int) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	cmd := exec.Command(exe, "dies-on", addr)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", diesOnEnv, op))
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			// a login, not a bare close: leave politely
+			_, _ = c.Write([]byte{0, 0, 0, 0, 5, 'p', 'r', 'o', 'b', 'e'})
+			_, _ = c.Read(make([]byte, 64))
+			c.Close()
+			return addr
+		}
+		require.True(t, time.Now().Before(deadline), "helper server never listened: %v", err)
+		<-time.After(20 * time.Millisecond)
+	}
+}
+
+// TestTargetThatDiesChargesItsScenario: with --target chatspec cannot
+// restart the server. Run one at a time, the scenario it died in is charged
+// and every later one is an ERROR naming it.
+func TestTargetThatDiesChargesItsScenario(t *testing.T) {
+	addr := startBomb(t, 12)
+	dir := t.TempDir()
+	code, out, errs := chatspecCLI(t, "run", "chatos", "--target", addr, "--section", "3.3,3.4",
+		"--concurrency", "1", "--color", "never", "--report", dir)
+	assert.Equal(t, 1, code, errs)
+	rows, crashes := jsonRows(t, dir)
+	assert.Equal(t, []string{
+		"features/chatos/3_3_opcodes.feature:21 ERROR",
+		"features/chatos/3_3_opcodes.feature:9 FAIL",
+		"features/chatos/3_4_identification.feature:11 ERROR",
+		"features/chatos/3_4_identification.feature:16 ERROR",
+		"features/chatos/3_4_identification.feature:22 ERROR",
+	}, rows, out)
+	require.Len(t, crashes, 1)
+	assert.Equal(t, "features/chatos/3_3_opcodes.feature:9", crashes[0].Location)
+	assert.Contains(t, out, `not run: the server stopped answering during "An unknown opcode does not disturb other clients"`)
+	assert.Contains(t, out, "chatspec did not start this server, so it has none of its output")
+}
+
+// silentRun runs the ChatOS suite through --exec against this binary as a
+// server that dies when a client connects and leaves without a word (armed)
+// or the same server without that bug.
+func silentRun(t *testing.T, armed bool) (code int, out string, rows []string, crashes []results.Crash) {
+	t.Helper()
+	t.Setenv(silentEnv, map[bool]string{true: "armed", false: "healthy"}[armed])
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	code, out, errs := chatspecCLI(t, "run", "chatos", "--exec", exe+" dies-silent {addr}", "--color", "never", "--report", dir)
+	require.NotEqual(t, 2, code, "stderr: %s\n%s", errs, out)
+	rows, crashes = jsonRows(t, dir)
+	return code, out, rows, crashes
+}
+
+// TestProbesSpareAServerThatDiesOnSilentClose: readiness and liveness log in
+// and read the answer, so a server that dies when a client connects and
+// leaves without a word is tested like any other. Its rows are those of the
+// same server without that weakness, but one: the scenario whose anonymous
+// connection (it must not log in) leaves without a word really kills it,
+// and is charged with the one crash.
+func TestProbesSpareAServerThatDiesOnSilentClose(t *testing.T) {
+	code, out, rows, crashes := silentRun(t, true)
+	_, _, healthy, none := silentRun(t, false)
+	require.Empty(t, none)
+	const anonymous = "features/chatos/2_5_one_to_all.feature:7"
+	assert.Equal(t, 1, code)
+	require.Len(t, crashes, 1, out)
+	assert.Equal(t, anonymous, crashes[0].Location)
+	want := strings.Replace(strings.Join(healthy, "\n"), anonymous+" PASS", anonymous+" FAIL", 1)
+	assert.Equal(t, want, strings.Join(rows, "\n"))
+	assert.Contains(t, out, "java.io.EOFException: client left without a word")
+}
+
+func TestReadyFlagsNameThemselves(t *testing.T) {
+	for args, want := range map[string]string{
+		"--ready|up":                            "--ready applies to a server chatspec starts",
+		"--ready-file|{dir}/pid":                "--ready-file applies to a server chatspec starts",
+		"--exec|./srv {port}|--ready|(unclosed": "--ready: error parsing regexp",
+	} {
+		code, _, errs := chatspecCLI(t, append([]string{"run", "chatos"}, strings.Split(args, "|")...)...)
+		assert.Equal(t, 2, code, args)
+		assert.Contains(t, errs, want, args)
+	}
+}
