@@ -65,8 +65,7 @@ var rules = map[string]rule{
 // "package -> import" with the reason. Each must still exist: once the import
 // is gone, delete its line here.
 var pending = map[string]string{
-	"wire/patchat -> net":            "the dialect session moves to client/patchat (issue 9.6)",
-	"cmd/chatspec -> " + tablewriter: "fuzz tables move to reports/ (issue 9.5)",
+	"wire/patchat -> net": "the dialect session moves to client/patchat (issue 9.6)",
 }
 
 // TestArchitectureArrowsPointOneWay keeps the layering of the tree: codecs,

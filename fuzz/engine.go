@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,28 +17,49 @@ var ErrTargetUnhealthy = errors.New("fuzz: target unhealthy before fuzzing")
 // triageTimeout bounds the isolation of one finding.
 const triageTimeout = 2 * time.Minute
 
+// DefaultMaxProbe is the longest interval, in cases, between health probes
+// of a server that keeps passing them: probes are then a few percent of
+// the connections, and a suspect case is still probed at once.
+const DefaultMaxProbe = 64
+
+// settleTime is how long isolation keeps watching a server after a candidate
+// case looked harmless, before clearing the case (see isolate).
+const settleTime = 50 * time.Millisecond
+
 // Config is one fuzz run.
 type Config struct {
 	Oracles     *Oracles
+	Instances   []*Oracles    // further copies of the server (--instances); the workers share them all
 	TargetName  string        // how the server was run, copied into findings
 	Seed        int64         // case i is GenerateCase(protocol, Seed, i)
 	Cases       int           // stop after this many cases (0: no limit)
 	Duration    time.Duration // stop after this long (0: no limit)
 	Workers     int           // cases run at once (default 1)
-	ProbeEvery  int           // cases between health probes (default 1)
+	ProbeEvery  int           // cases between health probes at first and after any anomaly (default 1)
+	MaxProbe    int           // the interval doubles after each passing probe up to this (default DefaultMaxProbe; <= ProbeEvery: fixed)
 	StopOnFirst bool          // stop at the first new finding
-	OnFinding   func(Finding) // called once per new title, in order
+	Faults      string        // the bundled reference's fault switches, copied into findings
+	OnFinding   func(Finding) // called once per new bug (Finding.Identity), in order
 }
 
 // Stats are the live counters of a run.
 type Stats struct {
 	Cases       int64         // cases executed
-	Findings    int           // distinct findings (titles)
-	Duplicates  int64         // oracle firings whose title was already found
+	Connections int64         // connections opened by cases and probes
+	Findings    int           // distinct findings (Finding.Identity)
+	Duplicates  int64         // oracle firings of a bug already found
 	Probes      int64         // health checks
 	Restarts    int64         // server restarts
 	FalseAlarms int64         // failed probes that passed when repeated on a quiet server
 	Elapsed     time.Duration // since Run started
+}
+
+// ConnectionsPerSecond is the run's connection rate so far.
+func (s Stats) ConnectionsPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Connections) / s.Elapsed.Seconds()
 }
 
 // CasesPerSecond is the run's throughput so far.
@@ -51,8 +73,8 @@ func (s Stats) CasesPerSecond() float64 {
 // Summary is the outcome of a run.
 type Summary struct {
 	Stats
-	Findings []Finding      // one per title, in the order found
-	Seen     map[string]int // times each title fired
+	Findings []Finding      // one per bug, in the order found
+	Seen     map[string]int // times each bug fired, by Finding.Identity
 	Stopped  string         // why the run ended early; "" when it ran its course
 }
 
@@ -68,24 +90,44 @@ type recentCase struct {
 // Engine runs cases on workers and turns oracle firings into findings.
 type Engine struct {
 	cfg   Config
-	gate  sync.RWMutex // cases hold it shared; triage holds it alone
+	lanes []*lane // one per server instance
 	start time.Time
 
-	next, cases, probes, restarts, dups, falseAlarms, seq, sinceProbe atomic.Int64
+	next, cases, probes, restarts, dups, falseAlarms, seq, conns atomic.Int64
 
-	mu       sync.Mutex // guards the fields below
+	mu       sync.Mutex // guards the fields below and the lanes' recent and cleared
 	findings []Finding
 	seen     map[string]int
-	recent   []recentCase
 	stopped  string
 	cancel   context.CancelFunc
+}
+
+// lane is one server instance and the cases run on it: a triage on one
+// lane stops only that lane's cases while the others go on.
+type lane struct {
+	o        *Oracles
+	gate     sync.RWMutex // cases hold it shared; triage holds it alone
+	recent   []recentCase // cases not cleared by a probe yet
+	cleared  []recentCase // the last cases a probe cleared: a server may die a moment after a probe passed
+	interval atomic.Int64 // cases between probes now (adaptive)
+	since    atomic.Int64 // cases since the last probe
 }
 
 // NewEngine prepares a run; defaults are filled in.
 func NewEngine(cfg Config) *Engine {
 	cfg.Workers = max(cfg.Workers, 1)
 	cfg.ProbeEvery = max(cfg.ProbeEvery, 1)
-	return &Engine{cfg: cfg, seen: map[string]int{}, start: time.Now()}
+	if cfg.MaxProbe == 0 {
+		cfg.MaxProbe = DefaultMaxProbe
+	}
+	cfg.MaxProbe = max(cfg.MaxProbe, cfg.ProbeEvery)
+	e := &Engine{cfg: cfg, seen: map[string]int{}, start: time.Now()}
+	for _, o := range append([]*Oracles{cfg.Oracles}, cfg.Instances...) {
+		l := &lane{o: o}
+		l.interval.Store(int64(cfg.ProbeEvery))
+		e.lanes = append(e.lanes, l)
+	}
+	return e
 }
 
 // Stats returns the live counters; safe while Run is going.
@@ -93,15 +135,23 @@ func (e *Engine) Stats() Stats {
 	e.mu.Lock()
 	n := len(e.findings)
 	e.mu.Unlock()
-	return Stats{Cases: e.cases.Load(), Findings: n, Duplicates: e.dups.Load(), Probes: e.probes.Load(),
-		Restarts: e.restarts.Load(), FalseAlarms: e.falseAlarms.Load(), Elapsed: time.Since(e.start)}
+	return e.stats(n)
+}
+
+// stats reads the counters; n is the number of findings.
+func (e *Engine) stats(n int) Stats {
+	probes := e.probes.Load()
+	return Stats{Cases: e.cases.Load(), Connections: e.conns.Load() + probes*int64(probeConns(e.cfg.Oracles.Protocol)),
+		Findings: n, Duplicates: e.dups.Load(), Probes: probes, Restarts: e.restarts.Load(),
+		FalseAlarms: e.falseAlarms.Load(), Elapsed: time.Since(e.start)}
 }
 
 // Run fuzzes until Cases, Duration, ctx, a dead target or StopOnFirst ends it.
 func (e *Engine) Run(ctx context.Context) (Summary, error) {
-	o := e.cfg.Oracles
-	if v := o.Observe(ctx); v != nil {
-		return Summary{}, fmt.Errorf("%w: %s: %s", ErrTargetUnhealthy, v.Title, v.Detail)
+	for _, l := range e.lanes {
+		if v := l.o.Observe(ctx); v != nil {
+			return Summary{}, fmt.Errorf("%w: %s: %s", ErrTargetUnhealthy, v.Title, v.Detail)
+		}
 	}
 	e.start = time.Now()
 	runCtx, cancel := e.runContext(ctx)
@@ -109,13 +159,15 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	e.cancel = cancel
 	e.mu.Unlock()
 	var wg sync.WaitGroup
-	for range e.cfg.Workers {
-		wg.Go(func() { e.worker(runCtx) })
+	for w := range e.cfg.Workers {
+		wg.Go(func() { e.worker(runCtx, w) })
 	}
 	wg.Wait()
 	cancel()
-	if !e.isStopped() && ctx.Err() == nil {
-		e.check(ctx, nil) // the last cases have not been probed yet
+	for _, l := range e.lanes {
+		if !e.isStopped() && ctx.Err() == nil {
+			e.check(ctx, l, nil) // the last cases have not been probed yet
+		}
 	}
 	return e.summary(), nil
 }
@@ -135,70 +187,114 @@ func (e *Engine) summary() Summary {
 	for k, v := range e.seen {
 		seen[k] = v
 	}
-	stats := Stats{Cases: e.cases.Load(), Findings: len(e.findings), Duplicates: e.dups.Load(),
-		Probes: e.probes.Load(), Restarts: e.restarts.Load(), FalseAlarms: e.falseAlarms.Load(),
-		Elapsed: time.Since(e.start)}
-	return Summary{Stats: stats, Findings: append([]Finding(nil), e.findings...), Seen: seen, Stopped: e.stopped}
+	return Summary{Stats: e.stats(len(e.findings)), Findings: append([]Finding(nil), e.findings...), Seen: seen, Stopped: e.stopped}
 }
 
-// worker runs cases until the run ends.
-func (e *Engine) worker(ctx context.Context) {
-	o := e.cfg.Oracles
+// worker runs cases until the run ends, on its home lane or, while that
+// one is being triaged, on any other.
+func (e *Engine) worker(ctx context.Context, home int) {
 	for ctx.Err() == nil {
 		idx := int(e.next.Add(1) - 1)
 		if e.cfg.Cases > 0 && idx >= e.cfg.Cases {
 			return
 		}
-		c := GenerateCase(o.Protocol, e.cfg.Seed, idx)
-		e.gate.RLock()
-		res := Execute(ctx, o.Target.Addr(), c, o.Protocol, o.Exec)
-		e.gate.RUnlock()
-		e.cases.Add(1)
-		own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.Violation != nil}
+		c := GenerateCase(e.cfg.Oracles.Protocol, e.cfg.Seed, idx)
+		l := e.pick(home)
+		own, res := e.runCase(ctx, l, idx, c)
 		if v := ViolationVerdict(res); v != nil {
-			e.triage(ctx, v, &own)
+			e.triage(ctx, l, v, &own)
 			continue
 		}
-		e.remember(own)
-		if own.suspect || e.sinceProbe.Add(1) >= int64(e.cfg.ProbeEvery) {
-			e.sinceProbe.Store(0)
-			e.check(ctx, &own)
+		if own.suspect {
+			l.interval.Store(int64(e.cfg.ProbeEvery)) // an anomaly: probe now, and often for a while
+		}
+		if own.suspect || l.since.Add(1) >= l.interval.Load() {
+			l.since.Store(0)
+			e.check(ctx, l, &own)
 		}
 	}
 }
 
+// pick returns a lane with its gate held shared: the home lane, else the
+// first other one not being triaged, else the home lane once it is free.
+func (e *Engine) pick(home int) *lane {
+	n := len(e.lanes)
+	for k := range n {
+		if l := e.lanes[(home+k)%n]; l.gate.TryRLock() {
+			return l
+		}
+	}
+	l := e.lanes[home%n]
+	l.gate.RLock()
+	return l
+}
+
+// runCase executes one case on l, whose gate the caller holds shared, and
+// remembers it before letting the gate go: a triage that starts the moment
+// the gate is free must count it among the candidates (a case with a
+// violation goes to triage itself).
+func (e *Engine) runCase(ctx context.Context, l *lane, idx int, c Case) (recentCase, Result) {
+	defer l.gate.RUnlock()
+	res := Execute(ctx, l.o.Target.Addr(), c, l.o.Protocol, l.o.Exec)
+	e.cases.Add(1)
+	e.conns.Add(int64(res.Conns))
+	own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.DialErr != nil || res.Violation != nil}
+	if res.Violation == nil {
+		e.remember(l, own)
+	}
+	return own, res
+}
+
 // remember keeps a case until a health probe clears it.
-func (e *Engine) remember(r recentCase) {
-	limit := max(16, 2*e.cfg.ProbeEvery+2*e.cfg.Workers)
+func (e *Engine) remember(l *lane, r recentCase) {
+	limit := max(16, 2*e.cfg.MaxProbe+2*e.cfg.Workers)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.recent = append(e.recent, r)
-	if len(e.recent) > limit {
-		e.recent = e.recent[len(e.recent)-limit:]
+	l.recent = append(l.recent, r)
+	if len(l.recent) > limit {
+		l.recent = l.recent[len(l.recent)-limit:]
 	}
 }
 
 // check probes the server while other cases keep running; a failure goes
 // to triage, with own (the case just run by this worker, if any) as a
 // candidate even when a concurrent good probe already cleared it.
-func (e *Engine) check(ctx context.Context, own *recentCase) {
+func (e *Engine) check(ctx context.Context, l *lane, own *recentCase) {
 	e.probes.Add(1)
 	startSeq := e.seq.Load()
-	if v := e.cfg.Oracles.Observe(ctx); v != nil {
+	if v := l.o.Observe(ctx); v != nil {
+		l.interval.Store(int64(e.cfg.ProbeEvery))
 		if ctx.Err() == nil {
-			e.triage(ctx, v, own)
+			e.triage(ctx, l, v, own)
 		}
 		return
 	}
+	e.relax(l)
 	e.mu.Lock()
-	kept := e.recent[:0]
-	for _, r := range e.recent {
+	defer e.mu.Unlock()
+	kept := l.recent[:0]
+	for _, r := range l.recent {
 		if r.seq > startSeq {
 			kept = append(kept, r)
+		} else {
+			l.cleared = append(l.cleared, r)
 		}
 	}
-	e.recent = kept
-	e.mu.Unlock()
+	l.recent = kept
+	if limit := 2*e.cfg.Workers + 2; len(l.cleared) > limit {
+		l.cleared = slices.Clone(l.cleared[len(l.cleared)-limit:])
+	}
+}
+
+// relax doubles l's probe interval after a passing probe, up to MaxProbe.
+func (e *Engine) relax(l *lane) {
+	for {
+		cur := l.interval.Load()
+		next := min(2*cur, int64(e.cfg.MaxProbe))
+		if next == cur || l.interval.CompareAndSwap(cur, next) {
+			return
+		}
+	}
 }
 
 // isStopped reports whether the run was ended by a finding or a dead target.
@@ -220,11 +316,11 @@ func (e *Engine) stop(why string) {
 	}
 }
 
-// record adds a finding unless its title was already found.
+// record adds a finding unless the same bug (Identity) was already found.
 func (e *Engine) record(f Finding) {
 	e.mu.Lock()
-	e.seen[f.Title]++
-	if e.seen[f.Title] > 1 {
+	e.seen[f.Identity()]++
+	if e.seen[f.Identity()] > 1 {
 		e.mu.Unlock()
 		e.dups.Add(1)
 		return

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -155,7 +156,7 @@ func TestEngineTracesProtocolFindingToItsCase(t *testing.T) {
 	require.Len(t, sum.Findings, 1)
 	f := sum.Findings[0]
 	assert.Equal(t, KindProtocol, f.Kind)
-	assert.Equal(t, "protocol: ee-byte", f.Title)
+	assert.Equal(t, "protocol: ee-byte [decode ee-byte]", f.Title)
 	assert.Equal(t, 37, f.CaseIndex)
 	assert.Equal(t, "BAD\n", string(f.Case.Conns[0].Steps[0].Data))
 	assert.EqualValues(t, 100, sum.Cases)
@@ -205,4 +206,29 @@ func TestReplayAndMinimiseFinding(t *testing.T) {
 	assert.Less(t, rep.AfterBytes, rep.BeforeBytes)
 	_, err = Replay(context.Background(), o, Finding{Case: Case{Protocol: "other"}})
 	assert.ErrorIs(t, err, ErrProtocolMismatch)
+}
+
+// countingTarget counts the cases and probes aimed at one instance.
+type countingTarget struct {
+	target.Target
+	n atomic.Int64
+}
+
+func (c *countingTarget) Addr() string { c.n.Add(1); return c.Target.Addr() }
+
+// With two instances the workers share both; a crash on one is isolated to
+// its culprit while the other keeps fuzzing, and the run goes on.
+func TestEngineSharesWorkersAmongInstances(t *testing.T) {
+	a, b := &countingTarget{Target: startToy(t)}, &countingTarget{Target: startToy(t)}
+	p := specialProtocol{toy: &toy{}, word: "DIE", at: 23, seed: 5}
+	oa := &Oracles{Target: a, Protocol: p, ProbeTimeout: 2 * time.Second}
+	ob := &Oracles{Target: b, Protocol: p, ProbeTimeout: 2 * time.Second}
+	e := NewEngine(Config{Oracles: oa, Instances: []*Oracles{ob}, Seed: 5, Cases: 60, Workers: 4, ProbeEvery: 5})
+	sum, err := e.Run(context.Background())
+	require.NoError(t, err)
+	require.Len(t, sum.Findings, 1, "stopped: %s", sum.Stopped)
+	assert.Equal(t, 23, sum.Findings[0].CaseIndex)
+	assert.EqualValues(t, 60, sum.Cases)
+	assert.Greater(t, a.n.Load(), int64(10), "instance a ran cases")
+	assert.Greater(t, b.n.Load(), int64(10), "instance b ran cases")
 }

@@ -42,6 +42,7 @@ type Result struct {
 	Refused   bool       // a connection was refused: the server is not listening
 	DialErr   error      // the first connection error, if any
 	Received  int64      // bytes received over all connections
+	Conns     int        // connections attempted
 }
 
 // Execute runs c against addr (see Case for the order of events) and
@@ -50,6 +51,7 @@ func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions
 	o = o.withDefaults()
 	var res Result
 	conns := make([]*liveConn, len(c.Conns))
+	res.Conns = len(c.Conns)
 	for i := range c.Conns {
 		conns[i] = dialLive(ctx, addr, p.NewWatch(), o, &res)
 	}
@@ -111,10 +113,16 @@ func dialLive(ctx context.Context, addr string, w Watch, o ExecOptions, res *Res
 	return lc
 }
 
+// readBufs recycles the readers' buffers: a case opens connections by the
+// thousand per second, and a fresh buffer each is work for the collector.
+var readBufs = sync.Pool{New: func() any { return new([16 << 10]byte) }}
+
 // read feeds received bytes to the watch until EOF, error or deadline.
 func (lc *liveConn) read() {
 	defer close(lc.done)
-	buf := make([]byte, 16<<10)
+	arr := readBufs.Get().(*[16 << 10]byte)
+	defer readBufs.Put(arr)
+	buf := arr[:]
 	for {
 		n, err := lc.conn.Read(buf)
 		if n > 0 {

@@ -9,7 +9,11 @@ import (
 
 // FileHeader is the first line of every finding file; the version changes
 // when the format does, and readers refuse versions they do not know.
-const FileHeader = "chatspec-finding v1"
+const FileHeader = "chatspec-finding v2"
+
+// fileHeaderV1 is the format before signatures: still read (no signature,
+// trace or faults lines).
+const fileHeaderV1 = "chatspec-finding v1"
 
 // ErrBadFindingFile is wrapped by every parse failure of a finding file.
 var ErrBadFindingFile = errors.New("fuzz: bad finding file")
@@ -33,6 +37,11 @@ func FormatFinding(f Finding) []byte {
 	kv("protocol", f.Case.Protocol)
 	kv("seed", fmt.Sprint(f.Seed))
 	kv("case", fmt.Sprint(f.CaseIndex))
+	if f.Faults != "" {
+		kv("faults", f.Faults)
+	}
+	kv("signature", f.Signature.Key)
+	writeBlock(&b, "trace", strings.Join(f.Signature.Trace, "\n"))
 	writeBlock(&b, "detail", f.Detail)
 	writeBlock(&b, "server-log", f.ServerLog)
 	for i, cs := range f.Case.Conns {

@@ -61,7 +61,7 @@ func TestFindingFileOnDisk(t *testing.T) {
 func TestParseFindingRejectsBadFiles(t *testing.T) {
 	good := string(FormatFinding(sampleFinding()))
 	for name, text := range map[string]string{
-		"wrong version": strings.Replace(good, "v1", "v9", 1),
+		"wrong version": strings.Replace(good, "v2", "v9", 1),
 		"cut short":     good[:len(good)/2],
 		"unknown kind":  strings.Replace(good, "kind: exit", "kind: meltdown", 1),
 		"bad hex":       strings.Replace(good, "hex 00", "hex zz", 1),
@@ -74,10 +74,11 @@ func TestParseFindingRejectsBadFiles(t *testing.T) {
 	}
 }
 
-func TestFindingFileNameIsStablePerTitle(t *testing.T) {
+func TestFindingFileNameIsStablePerSignature(t *testing.T) {
 	a, b := sampleFinding(), sampleFinding()
+	b.Title += "!" // the title is for people; the signature is the bug
 	assert.Equal(t, FindingFileName(a), FindingFileName(b))
-	b.Title += "!"
+	b.Signature.Key += "!"
 	assert.NotEqual(t, FindingFileName(a), FindingFileName(b))
 	assert.True(t, strings.HasPrefix(FindingFileName(a), "chatos-exit-"))
 }

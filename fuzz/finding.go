@@ -55,14 +55,29 @@ type Finding struct {
 	Oracle    string // which oracle fired (Oracle* names)
 	Detail    string // what the oracle saw, possibly several lines
 	ServerLog string // tail of the server's output when it fired (--exec)
+	Signature Signature
+	Faults    string // the bundled reference's fault switches it was found with ("" otherwise)
+}
+
+// Identity is what makes two findings the same bug: kind, oracle and signature.
+func (f Finding) Identity() string { return identity(f.Kind, f.Oracle, f.Signature) }
+
+func identity(k Kind, oracle string, s Signature) string {
+	return string(k) + "|" + oracle + "|" + s.Key
+}
+
+// Verdict returns the verdict f was recorded with, for comparing a replay.
+func (f Finding) Verdict() *Verdict {
+	return &Verdict{Kind: f.Kind, Oracle: f.Oracle, Title: f.Title, Detail: f.Detail, Signature: f.Signature}
 }
 
 // Verdict is what the oracles concluded about one execution; nil means none fired.
 type Verdict struct {
-	Kind   Kind
-	Oracle string
-	Title  string
-	Detail string
+	Kind      Kind
+	Oracle    string
+	Title     string
+	Detail    string
+	Signature Signature // which bug; see Signature
 }
 
 func (v *Verdict) String() string {
@@ -72,8 +87,18 @@ func (v *Verdict) String() string {
 	return fmt.Sprintf("%s (%s): %s", v.Kind, v.Oracle, v.Title)
 }
 
-// Same reports whether two verdicts are the same oracle firing: same kind and
-// oracle. The minimiser keeps a reduction only while this holds.
+// Same reports whether two verdicts are the same bug: same kind, oracle and
+// signature. Replay, the minimiser and confirmation all judge with it.
 func (v *Verdict) Same(o *Verdict) bool {
-	return v != nil && o != nil && v.Kind == o.Kind && v.Oracle == o.Oracle
+	return v != nil && o != nil && identity(v.Kind, v.Oracle, v.Signature) == identity(o.Kind, o.Oracle, o.Signature)
+}
+
+// Matches is Same for a firing seen during a run, whose case is not known
+// yet: without server output its signature cannot name a packet, so kind and
+// oracle decide; with output, the trace must be the same too.
+func (v *Verdict) Matches(o *Verdict) bool {
+	if v == nil || o == nil || v.Kind != o.Kind || v.Oracle != o.Oracle {
+		return false
+	}
+	return !v.Signature.FromOutput() || v.Signature.Key == o.Signature.Key
 }

@@ -17,6 +17,7 @@ const (
 	DefaultRSSGrowth    = 256 << 20 // bytes of resident memory growth that make a memory finding
 	probeRetryPause     = 20 * time.Millisecond
 	logTailBytes        = 4 << 10
+	settlePoll          = 5 * time.Millisecond // between observations while settling
 )
 
 // Oracles run cases and judge the server: health probe, protocol decoding,
@@ -47,6 +48,10 @@ func (o *Oracles) Observe(ctx context.Context) *Verdict {
 				return ev
 			}
 		}
+		return v
+	}
+	// The probe's round trip is time for a dying process to finish dying.
+	if v := o.exitVerdict(); v != nil {
 		return v
 	}
 	return o.memoryVerdict()
@@ -131,11 +136,101 @@ func (o *Oracles) ResetBaseline() {
 // RunAlone executes c on its own and judges it: a protocol violation on the
 // case's connections, else what Observe sees afterwards.
 func (o *Oracles) RunAlone(ctx context.Context, c Case) *Verdict {
+	before := o.Target.Log()
 	res := Execute(ctx, o.Target.Addr(), c, o.Protocol, o.Exec)
-	if v := ViolationVerdict(res); v != nil {
-		return v
+	v := ViolationVerdict(res)
+	if v == nil {
+		v = o.Observe(ctx)
 	}
-	return o.Observe(ctx)
+	return o.Sign(v, LogSince(before, o.Target.Log()), &c)
+}
+
+// Sign gives v its signature (see Signature) from output, the server's
+// output since the case began, and c, the case when it is known; the title
+// names the signature. It returns v.
+func (o *Oracles) Sign(v *Verdict, output string, c *Case) *Verdict {
+	if v == nil {
+		return nil
+	}
+	where := ""
+	if l, ok := o.Protocol.(Locator); ok && c != nil {
+		where = l.Locate(*c)
+	}
+	base := v.Title
+	if v.Signature.Key != "" {
+		base = strings.TrimSuffix(base, " ["+v.Signature.Key+"]") // already signed once
+	}
+	switch sig, ok := OutputSignature(output); {
+	case v.Kind == KindMemory:
+		v.Signature = Signature{Key: "memory growth"}
+	case v.Oracle == OracleDecode:
+		if where != "" && !strings.Contains(v.Signature.Key, " in ") && !strings.Contains(v.Signature.Key, " after ") {
+			v.Signature.Key += " after " + where
+		}
+	case ok:
+		v.Signature = sig
+	case SignalOf(v.Detail) != "":
+		v.Signature = Signature{Key: "signal " + SignalOf(v.Detail) + " after " + orNothing(where)}
+	default:
+		v.Signature = Signature{Key: v.Oracle + " after " + orNothing(where)}
+	}
+	v.Title = base + " [" + v.Signature.Key + "]"
+	return v
+}
+
+func orNothing(where string) string {
+	if where == "" {
+		return "(no packet known)"
+	}
+	return where
+}
+
+// LogSince is the part of after (a server's output now) written since
+// before (its output earlier). Both may be the tail of a bounded buffer: the
+// end of before is looked for in after.
+func LogSince(before, after string) string {
+	if strings.HasPrefix(after, before) {
+		return after[len(before):]
+	}
+	for _, n := range []int{256, 32} {
+		anchor := before[max(0, len(before)-n):]
+		if anchor == "" {
+			break
+		}
+		if i := strings.LastIndex(after, anchor); i >= 0 {
+			return after[i+len(anchor):]
+		}
+	}
+	return after
+}
+
+// Test is the one test of a case that isolation, replay and the minimiser
+// share: the case alone, then (with settle, for firings that take a server
+// down) a short watch, since a server may die a moment after its case
+// looked harmless. The verdict is signed.
+func (o *Oracles) Test(ctx context.Context, c Case, settle bool) *Verdict {
+	before := o.Target.Log()
+	v := o.RunAlone(ctx, c)
+	if v == nil && settle {
+		v = o.Sign(o.Settle(ctx, settleTime), LogSince(before, o.Target.Log()), &c)
+	}
+	return v
+}
+
+// Settle watches a server that looks healthy for a while longer, observing
+// it every settlePoll until d has passed: a verdict as soon as one fires,
+// nil when the server stayed healthy throughout.
+//
+// Each observation gets the probe's whole timeout: d only decides whether
+// another one starts, so a slow machine never turns the window into a hang.
+func (o *Oracles) Settle(ctx context.Context, d time.Duration) *Verdict {
+	end := time.Now().Add(d)
+	for time.Now().Before(end) && pause(ctx, settlePoll) {
+		if v := o.Observe(ctx); v != nil {
+			return v
+		}
+	}
+	return nil
 }
 
 // ViolationVerdict turns a case's protocol violation into a verdict.
@@ -143,9 +238,14 @@ func ViolationVerdict(res Result) *Verdict {
 	if res.Violation == nil {
 		return nil
 	}
+	key := "decode " + res.Violation.Token
+	if res.Violation.Where != "" {
+		key += " in " + res.Violation.Where
+	}
 	return &Verdict{Kind: KindProtocol, Oracle: OracleDecode,
-		Title:  "protocol: " + res.Violation.Token,
-		Detail: fmt.Sprintf("connection %d: %s", res.ViolConn, res.Violation.Detail)}
+		Title:     "protocol: " + res.Violation.Token,
+		Detail:    fmt.Sprintf("connection %d: %s", res.ViolConn, res.Violation.Detail),
+		Signature: Signature{Key: key}}
 }
 
 // Restart restarts the target when it can and forgets the RSS baseline.

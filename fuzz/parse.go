@@ -3,6 +3,7 @@ package fuzz
 import (
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,12 +20,13 @@ type parser struct {
 	conn       *ConnScript
 	step       *Step
 	done       bool
+	trace      string // the "trace:" block, split into lines at the end
 }
 
 // ParseFinding reads the text FormatFinding writes.
 func ParseFinding(data []byte) (Finding, error) {
 	lines := strings.Split(string(data), "\n")
-	if len(lines) == 0 || strings.TrimRight(lines[0], "\r") != FileHeader {
+	if len(lines) == 0 || !slices.Contains([]string{FileHeader, fileHeaderV1}, strings.TrimRight(lines[0], "\r")) {
 		return Finding{}, fmt.Errorf("%w: first line must be %q", ErrBadFindingFile, FileHeader)
 	}
 	p := &parser{}
@@ -38,6 +40,9 @@ func ParseFinding(data []byte) (Finding, error) {
 	}
 	if p.f.Kind == "" {
 		return Finding{}, fmt.Errorf("%w: missing \"kind:\" line", ErrBadFindingFile)
+	}
+	if p.trace != "" {
+		p.f.Signature.Trace = strings.Split(p.trace, "\n")
 	}
 	return p.f, nil
 }
@@ -72,7 +77,7 @@ func (p *parser) line(line string) error {
 
 func (p *parser) blockLine(line string) error {
 	if p.block == nil {
-		return fmt.Errorf("\"|\" line outside a detail or server-log block")
+		return fmt.Errorf("\"|\" line outside a detail, trace or server-log block")
 	}
 	text := strings.TrimPrefix(strings.TrimPrefix(line, "|"), " ")
 	if p.blockLines > 0 {
@@ -109,6 +114,12 @@ func (p *parser) header(line string) error {
 		p.block, p.blockLines = &p.f.Detail, 0
 	case "server-log":
 		p.block, p.blockLines = &p.f.ServerLog, 0
+	case "trace":
+		p.block, p.blockLines = &p.trace, 0
+	case "signature":
+		p.f.Signature.Key = val
+	case "faults":
+		p.f.Faults = val
 	default:
 		return fmt.Errorf("unknown key %q", key)
 	}

@@ -43,6 +43,29 @@ type Watch interface {
 type Violation struct {
 	Token  string // short stable name, e.g. "unknown-opcode"; part of the finding title
 	Detail string // what arrived, with the offending bytes
+	Where  string // the packet and field that broke, e.g. "PUBLIC_MESSAGE(4) message"; "" when unknown
+}
+
+// ProbeConnector is implemented by protocols whose health probe opens more
+// than one connection; the count goes into the run's connection total.
+type ProbeConnector interface {
+	ProbeConnections() int
+}
+
+// probeConns is how many connections p's probe opens.
+func probeConns(p Protocol) int {
+	if pc, ok := p.(ProbeConnector); ok {
+		return pc.ProbeConnections()
+	}
+	return 1
+}
+
+// Locator is implemented by protocols that can say, from a case's bytes
+// alone, which packet (and which of its fields) the case broke: the last
+// malformed one, else the last one sent. Without server output it is what
+// tells two crashes apart.
+type Locator interface {
+	Locate(c Case) string
 }
 
 // CaseRand returns the random stream of case index in a run with seed. Case

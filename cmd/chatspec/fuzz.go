@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -13,9 +14,10 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
-	"github.com/olekukonko/tablewriter"
 
 	"github.com/chatspec/chatspec/fuzz"
+	"github.com/chatspec/chatspec/reports"
+	"github.com/chatspec/chatspec/results"
 )
 
 // Exit statuses of fuzz and replay.
@@ -35,9 +37,11 @@ type fuzzOptions struct {
 	duration     time.Duration
 	cases        int
 	workers      int
+	instances    int
 	report       string
 	findings     string
 	minimise     string
+	export       string
 	maxTests     int
 	stopOnFirst  bool
 	probeEvery   int
@@ -57,6 +61,9 @@ func fuzzMain(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if opt.export != "" {
+		return runExport(opt.export, stdout, stderr)
+	}
 	if opt.minimise != "" {
 		return runMinimise(ctx, opt, stdout, stderr)
 	}
@@ -69,7 +76,8 @@ func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: chatspec fuzz chatos|patchat [flags]\n"+
-			"       chatspec fuzz [chatos|patchat] --minimise FINDING [flags]\n\n"+
+			"       chatspec fuzz [chatos|patchat] --minimise FINDING [flags]\n"+
+			"       chatspec fuzz --export-feature FINDING\n\n"+
 			"Fuzzes a server (the bundled reference when neither --target nor --exec is given).\n"+
 			"Exit status: 0 nothing found, 1 findings, 2 usage error or unreachable target.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -79,9 +87,11 @@ func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
 	fs.DurationVar(&opt.duration, "duration", 0, "stop after this long (default 60s when --cases is not given)")
 	fs.IntVar(&opt.cases, "cases", 0, "stop after this many cases (0: no limit)")
 	fs.IntVar(&opt.workers, "workers", 4, "cases run at once")
+	fs.IntVar(&opt.instances, "instances", 1, "with --exec (or --faults): run this many copies of the server on their own ports, shared by the workers, so restarts overlap")
 	fs.StringVar(&opt.report, "report", "", "write findings.md and findings.json into this directory")
 	fs.StringVar(&opt.findings, "findings", "findings", "directory for finding files")
 	fs.StringVar(&opt.minimise, "minimise", "", "shrink the case of this finding file instead of fuzzing")
+	fs.StringVar(&opt.export, "export-feature", "", "write this (minimised) finding file as a .feature scenario next to it, for run --features")
 	fs.IntVar(&opt.maxTests, "max-tests", fuzz.DefaultMaxTests, "case executions allowed to --minimise")
 	fs.BoolVar(&opt.stopOnFirst, "stop-on-first", false, "stop at the first finding")
 	fs.IntVar(&opt.probeEvery, "probe-every", 4, "cases between health probes (1: after every case)")
@@ -118,7 +128,9 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 	switch {
 	case fs.NArg() > 0:
 		return fail("unexpected argument %q", fs.Arg(0))
-	case opt.server.protocol == "" && opt.minimise == "":
+	case opt.export != "" && opt.minimise != "":
+		return fail("--export-feature and --minimise exclude each other: minimise first, then export the .min.finding")
+	case opt.server.protocol == "" && opt.minimise == "" && opt.export == "":
 		return fail("name the protocol: chatspec fuzz chatos|patchat")
 	case opt.workers < 1:
 		return fail("--workers must be at least 1, got %d", opt.workers)
@@ -130,6 +142,10 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 		return fail("--cases must not be negative, got %d", opt.cases)
 	case opt.duration < 0:
 		return fail("--duration must not be negative, got %v", opt.duration)
+	case opt.instances < 1:
+		return fail("--instances must be at least 1, got %d", opt.instances)
+	case opt.instances > 1 && opt.server.exec == "" && opt.server.faults == "":
+		return fail("--instances needs --exec (or --faults): chatspec starts the copies itself")
 	}
 	if err := notAFile("report", opt.report); err != nil {
 		return fail("%v", err)
@@ -140,7 +156,7 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 	if opt.seed == 0 {
 		opt.seed = time.Now().UnixNano() & 0x7fffffff
 	}
-	if opt.minimise != "" {
+	if opt.minimise != "" || opt.export != "" {
 		return nil // the protocol may come from the finding: checked once it is read
 	}
 	return opt.server.check(stderr, "chatspec fuzz")
@@ -154,12 +170,28 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		return fuzzExitUsage
 	}
 	defer srv.close()
+	extra, err := startInstances(ctx, opt, stderr)
+	defer func() {
+		for _, x := range extra {
+			x.close()
+		}
+	}()
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: --instances: %v\n", err)
+		return fuzzExitUsage
+	}
 	files := map[string]string{}
 	o := srv.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain)
-	cfg := fuzz.Config{Oracles: o, TargetName: srv.name, Seed: opt.seed, Cases: opt.cases, Duration: opt.duration,
+	var others []*fuzz.Oracles
+	for _, x := range extra {
+		others = append(others, x.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain))
+	}
+	cfg := fuzz.Config{Oracles: o, Instances: others, TargetName: srv.name, Seed: opt.seed, Cases: opt.cases, Duration: opt.duration,
 		Workers: opt.workers, ProbeEvery: opt.probeEvery, StopOnFirst: opt.stopOnFirst,
-		OnFinding: func(f fuzz.Finding) { files[f.Title] = saveFinding(opt.findings, f, stderr) }}
-	fmt.Fprintf(stderr, "chatspec fuzz %s against %s, seed %d, %d worker(s)\n", srv.protocol, srv.name, opt.seed, opt.workers)
+		Faults:    opt.server.faults,
+		OnFinding: func(f fuzz.Finding) { files[f.Identity()] = saveFinding(opt.findings, f, stderr) }}
+	fmt.Fprintf(stderr, "chatspec fuzz %s against %s, seed %d, %d worker(s), %d instance(s)\n", srv.protocol, srv.name,
+		opt.seed, opt.workers, opt.instances)
 	e := fuzz.NewEngine(cfg)
 	done := make(chan struct{})
 	progressDone := startProgress(e, stderr, done)
@@ -170,10 +202,14 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 		return fuzzExitUsage
 	}
-	printFuzzSummary(stdout, srv.protocol, sum, files)
+	run := sum.Results(fuzz.RunInfo{Protocol: srv.protocol, Target: srv.name, Seed: opt.seed, Workers: opt.workers,
+		Instances: opt.instances}, files)
+	fmt.Fprintln(stdout)
+	if err := reports.FuzzConsole(stdout, run); err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+	}
 	if opt.report != "" {
-		info := fuzz.RunInfo{Protocol: srv.protocol, Target: srv.name, Seed: opt.seed, Workers: opt.workers}
-		if err := fuzz.WriteReport(opt.report, info, sum, files); err != nil {
+		if err := writeFuzzReport(opt.report, run); err != nil {
 			fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 			return fuzzExitUsage
 		}
@@ -182,6 +218,38 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		return fuzzExitFound
 	}
 	return fuzzExitClean
+}
+
+// startInstances starts the copies of the server beyond the first.
+func startInstances(ctx context.Context, opt fuzzOptions, stderr io.Writer) ([]*runningServer, error) {
+	var out []*runningServer
+	for range opt.instances - 1 {
+		x, err := opt.server.start(ctx, stderr)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// writeFuzzReport writes findings.json and findings.md into dir.
+func writeFuzzReport(dir string, run *results.FuzzRun) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report directory: %w", err)
+	}
+	for name, render := range map[string]func(io.Writer, *results.FuzzRun) error{
+		"findings.json": reports.FuzzJSON, "findings.md": reports.FuzzMarkdown,
+	} {
+		var b bytes.Buffer
+		if err := render(&b, run); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	return nil
 }
 
 // saveFinding writes a finding file and says where; "" when it could not.
@@ -199,31 +267,6 @@ func saveFinding(dir string, f fuzz.Finding, stderr io.Writer) string {
 	return path
 }
 
-// printFuzzSummary prints the final tables: the run's totals, then one row
-// per finding.
-func printFuzzSummary(w io.Writer, protocol string, s fuzz.Summary, files map[string]string) {
-	fmt.Fprintln(w)
-	t := tablewriter.NewTable(w)
-	t.Header("Protocol", "Cases", "Cases/s", "Elapsed", "Probes", "Restarts", "Findings")
-	_ = t.Append(protocol, fmt.Sprint(s.Cases), fmt.Sprintf("%.0f", s.CasesPerSecond()),
-		s.Elapsed.Round(time.Millisecond).String(), fmt.Sprint(s.Probes), fmt.Sprint(s.Restarts), fmt.Sprint(len(s.Findings)))
-	_ = t.Render()
-	if s.Stopped != "" {
-		fmt.Fprintf(w, "stopped early: %s\n", s.Stopped)
-	}
-	if len(s.Findings) == 0 {
-		fmt.Fprintln(w, "no findings")
-		return
-	}
-	ft := tablewriter.NewTable(w)
-	ft.Header("Kind", "Title", "Case", "Bytes", "Seen", "File")
-	for _, f := range s.Findings {
-		_ = ft.Append(string(f.Kind), f.Title, fmt.Sprint(f.CaseIndex), fmt.Sprint(f.Case.Size()),
-			fmt.Sprint(s.Seen[f.Title]), files[f.Title])
-	}
-	_ = ft.Render()
-}
-
 // runMinimise shrinks one finding and writes it next to the original.
 func runMinimise(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int {
 	f, err := fuzz.ReadFindingFile(opt.minimise)
@@ -231,7 +274,7 @@ func runMinimise(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 		return fuzzExitUsage
 	}
-	if code, ok := adoptProtocol(&opt.server, f, stderr, "chatspec fuzz"); !ok {
+	if code, ok := adoptFinding(&opt.server, f, stderr, "chatspec fuzz"); !ok {
 		return code
 	}
 	srv, err := opt.server.start(ctx, stderr)
@@ -244,25 +287,53 @@ func runMinimise(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer)
 	small, rep, err := fuzz.MinimiseFinding(ctx, o, f, opt.maxTests)
 	if err != nil {
 		fmt.Fprintf(stderr, "chatspec fuzz: minimise: %v\n", err)
-		if errors.Is(err, fuzz.ErrTargetUnhealthy) {
-			return fuzzExitUsage
+		switch {
+		case errors.Is(err, fuzz.ErrNotReproduced):
+			return fuzzExitClean // nothing fired
+		case errors.Is(err, fuzz.ErrOtherSignature):
+			return fuzzExitFound // something fired, not this bug: nothing kept
 		}
-		return fuzzExitClean
+		return fuzzExitUsage
 	}
 	out := strings.TrimSuffix(opt.minimise, ".finding") + ".min.finding"
 	if err := fuzz.WriteFindingFile(out, small); err != nil {
 		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
 		return fuzzExitUsage
 	}
-	fmt.Fprintf(stdout, "minimised %s in %d tests: %d -> %d bytes, %d -> %d connections, %d -> %d steps\n%s\n",
-		opt.minimise, rep.Tests, rep.BeforeBytes, rep.AfterBytes, rep.BeforeConns, rep.AfterConns,
+	fmt.Fprintf(stdout, "minimised %s (same signature: %s) in %d tests: %d -> %d bytes, %d -> %d connections, %d -> %d steps\n%s\n",
+		opt.minimise, small.Signature.Key, rep.Tests, rep.BeforeBytes, rep.AfterBytes, rep.BeforeConns, rep.AfterConns,
 		rep.BeforeSteps, rep.AfterSteps, out)
 	return fuzzExitFound
 }
 
-// adoptProtocol takes the protocol from a finding when none was named, and
-// refuses a mismatch.
-func adoptProtocol(s *serverFlags, f fuzz.Finding, stderr io.Writer, cmd string) (int, bool) {
+// runExport writes a finding as a .feature file next to it.
+func runExport(path string, stdout, stderr io.Writer) int {
+	f, err := fuzz.ReadFindingFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	base := strings.TrimSuffix(path, ".finding")
+	text, err := fuzz.ExportFeature(f, filepath.Base(base))
+	if err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %s: %v\n", path, err)
+		return fuzzExitUsage
+	}
+	out := base + ".feature"
+	if err := os.WriteFile(out, text, 0o644); err != nil {
+		fmt.Fprintf(stderr, "chatspec fuzz: %v\n", err)
+		return fuzzExitUsage
+	}
+	fmt.Fprintf(stdout, "%s\nrun it with: chatspec run %s --features %s --exec '...' (or --target)\n",
+		out, f.Case.Protocol, filepath.Dir(out))
+	return fuzzExitClean
+}
+
+// adoptFinding takes the protocol from a finding when none was named and
+// refuses a mismatch; a finding recorded against another server needs
+// --target or --exec (the bundled reference is not that server), and one
+// recorded against the reference with faults gets those faults back.
+func adoptFinding(s *serverFlags, f fuzz.Finding, stderr io.Writer, cmd string) (int, bool) {
 	switch {
 	case s.protocol == "":
 		s.protocol = f.Case.Protocol
@@ -270,10 +341,37 @@ func adoptProtocol(s *serverFlags, f fuzz.Finding, stderr io.Writer, cmd string)
 		fmt.Fprintf(stderr, "%s: the finding is for %s, not %s\n", cmd, f.Case.Protocol, s.protocol)
 		return fuzzExitUsage, false
 	}
+	if s.target == "" && s.exec == "" {
+		if !recordedOnReference(f) {
+			fmt.Fprintf(stderr, "%s: the finding was recorded against %q, not the bundled reference: "+
+				"give --target HOST:PORT or --exec CMD for that server\n", cmd, f.Target)
+			return fuzzExitUsage, false
+		}
+		if s.faults == "" {
+			s.faults = recordedFaults(f)
+		}
+	}
 	if err := s.check(stderr, cmd); err != nil {
 		return fuzzExitUsage, false
 	}
 	return 0, true
+}
+
+// recordedOnReference reports whether f was found on the bundled reference.
+func recordedOnReference(f fuzz.Finding) bool {
+	return f.Target == "" || f.Target == "reference" || strings.HasPrefix(f.Target, "reference (")
+}
+
+// recordedFaults are the reference's fault switches f was found with; a
+// finding file from before the faults line names them in its target.
+func recordedFaults(f fuzz.Finding) string {
+	if f.Faults != "" {
+		return f.Faults
+	}
+	if rest, ok := strings.CutPrefix(f.Target, "reference (faults: "); ok {
+		return strings.TrimSuffix(rest, ")")
+	}
+	return ""
 }
 
 // startProgress shows live counters until done is closed: one rewritten

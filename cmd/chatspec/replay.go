@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/chatspec/chatspec/fuzz"
+	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
+	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
+	"github.com/chatspec/chatspec/profile"
 	"github.com/chatspec/chatspec/target"
 )
 
@@ -25,8 +28,10 @@ func replayMain(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: chatspec replay FINDING [flags]\n\n"+
-			"Replays a finding file against a server (the bundled reference by default).\n"+
-			"Exit status: 1 the oracle fires again, 0 nothing fired, 2 usage error or unreachable target.\n\nflags:\n")
+			"Replays a finding file against a server (for a finding made on the bundled reference: it, with the same faults).\n"+
+			"It says \"reproduced (same signature)\" or names the different signature that fired.\n"+
+			"A finding recorded against another server needs --target or --exec.\n"+
+			"Exit status: 1 something fired, 0 nothing fired, 2 usage error or unreachable target.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	s.register(fs)
@@ -46,7 +51,7 @@ func replayMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "chatspec replay: %v\n", err)
 		return fuzzExitUsage
 	}
-	if code, ok := adoptProtocol(&s, f, stderr, "chatspec replay"); !ok {
+	if code, ok := adoptFinding(&s, f, stderr, "chatspec replay"); !ok {
 		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -68,16 +73,33 @@ func replay(ctx context.Context, s serverFlags, f fuzz.Finding, probeTimeout tim
 		fmt.Fprintf(stderr, "chatspec replay: %v\n", err)
 		return fuzzExitUsage
 	}
-	if v == nil {
+	return reportReplay(stdout, f, v, srv.target.Log())
+}
+
+// reportReplay says whether the finding's own bug fired again, another one,
+// or nothing: exit 1 when anything fired, 0 only when nothing did.
+func reportReplay(stdout io.Writer, f fuzz.Finding, v *fuzz.Verdict, log string) int {
+	switch {
+	case v == nil:
 		fmt.Fprintln(stdout, "not reproduced: no oracle fired")
 		return fuzzExitClean
+	case fuzz.Reproduces(f, v):
+		fmt.Fprintf(stdout, "reproduced (same signature): %s\n%s\n", v.Signature.Key, v.Detail)
+	default:
+		fmt.Fprintf(stdout, "a different signature fired: %s\n  recorded: %s\n  fired:    %s (%s)\n%s\n",
+			v.Signature.Key, orNone(f.Signature.Key), v.Title, v.Kind, v.Detail)
 	}
-	same := map[bool]string{true: "reproduced", false: "something else fired"}[v.Kind == f.Kind]
-	fmt.Fprintf(stdout, "%s: %s\n%s\n", same, v, v.Detail)
-	if log := srv.target.Log(); log != "" {
+	if log != "" {
 		fmt.Fprintf(stdout, "server output (tail):\n%s\n", tailText(log, 2048))
 	}
 	return fuzzExitFound
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none: a finding file from before signatures)"
+	}
+	return s
 }
 
 func tailText(s string, n int) string {
@@ -89,11 +111,13 @@ func tailText(s string, n int) string {
 
 // serverFlags choose the server under test; shared by fuzz and replay.
 type serverFlags struct {
-	protocol string
-	target   string
-	exec     string
-	faults   string
-	dialect  string
+	protocol    string
+	target      string
+	exec        string
+	faults      string
+	dialect     string
+	profilePath string
+	profile     profile.Profile // read from profilePath by check
 }
 
 func (s *serverFlags) register(fs *flag.FlagSet) {
@@ -101,6 +125,7 @@ func (s *serverFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.exec, "exec", "", "command starting the server, with {port} or {addr}; restarted after every crash")
 	fs.StringVar(&s.faults, "faults", "", "bundled reference only: fault switches to turn on (comma-separated); the reference then runs as a child process")
 	fs.StringVar(&s.dialect, "dialect", "", "patchat: dialect file for the health probe and commands (default: the reference's)")
+	fs.StringVar(&s.profilePath, "profile", "", "YAML file of the server's legitimate choices, as for run (answer-order shapes the cases, capacity bounds connections)")
 }
 
 // check validates the server flags (usage errors go to stderr).
@@ -119,6 +144,14 @@ func (s *serverFlags) check(stderr io.Writer, cmd string) error {
 		return fail("--faults applies only to the bundled reference (no --target, no --exec)")
 	case s.dialect != "" && !slices.Contains(p.ownFlags, "dialect"):
 		return fail("--dialect applies only to patchat")
+	}
+	s.profile = profile.Default()
+	if s.profilePath != "" {
+		prof, err := profile.Load(s.profilePath)
+		if err != nil {
+			return fail("--profile: %v", err)
+		}
+		s.profile = prof
 	}
 	if _, err := p.reference(nil, s.faults, nil); err != nil {
 		return fail("%v", err)
@@ -181,17 +214,36 @@ func aliveWithin(ctx context.Context, t target.Target, d time.Duration) error {
 
 // fuzzProtocol returns the fuzz protocol, with the dialect for patchat.
 func (s *serverFlags) fuzzProtocol() (fuzz.Protocol, error) {
-	return protocols[s.protocol].fuzzer(s.dialect)
+	proto, err := protocols[s.protocol].fuzzer(s.dialect)
+	if err != nil {
+		return nil, err
+	}
+	switch p := proto.(type) {
+	case *fuzzpatchat.Protocol:
+		return p.WithCapacity(s.profile.Capacity), nil
+	case fuzzchatos.Protocol:
+		return fuzzchatos.WithAnswerOrder(s.profile.AnswerOrder == profile.OrderReversed), nil
+	}
+	return proto, nil
 }
 
 // inProcessServe runs the bundled reference inside chatspec (no faults:
 // the crash faults would take chatspec down with it).
 func (s *serverFlags) inProcessServe() target.ServeFunc {
-	serve, err := protocols[s.protocol].reference(nil, "", nil)
+	serve, err := protocols[s.protocol].reference(s.referenceArgs(), "", nil)
 	if err != nil {
 		panic(err) // the default configuration is valid: a defect of chatspec
 	}
 	return serve
+}
+
+// referenceArgs are the reference's serve flags for the profile's choices
+// (ChatOS: the answer order), so the reference answers the cases in kind.
+func (s *serverFlags) referenceArgs() []string {
+	if s.protocol == fuzzchatos.Name && s.profile.AnswerOrder != "" {
+		return []string{"--answer-order", s.profile.AnswerOrder}
+	}
+	return nil
 }
 
 // referenceChild runs the reference with faults as a child process
@@ -202,6 +254,7 @@ func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error)
 	if err != nil {
 		return nil, fmt.Errorf("find chatspec's own binary: %w", err)
 	}
-	cmd := target.CommandLine(self, "serve", s.protocol, "--addr", "{addr}", "--faults", s.faults)
+	args := append([]string{"serve", s.protocol, "--addr", "{addr}", "--faults", s.faults}, s.referenceArgs()...)
+	cmd := target.CommandLine(append([]string{self}, args...)...)
 	return target.Exec(ctx, cmd, target.ExecOptions{})
 }

@@ -6,58 +6,77 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/chatspec/chatspec/fuzz"
+	"github.com/chatspec/chatspec/target"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 )
 
-// benchWorkers is the concurrency of both benchmarks, so they compare.
+// benchWorkers is the concurrency of the fuzzer and of the bare loop, so
+// they compare.
 const benchWorkers = 4
 
 // BenchmarkFuzzChatos: fuzz cases per second against the in-process
-// reference, with the CLI's defaults (4 workers, a health probe every 4 cases).
+// reference, with the CLI's defaults (4 workers, adaptive health probes).
 func BenchmarkFuzzChatos(b *testing.B) {
 	tg := inProcess(b)
-	e := fuzz.NewEngine(fuzz.Config{Oracles: oracles(tg), Seed: 1, Cases: b.N, Workers: benchWorkers, ProbeEvery: 4})
-	b.ResetTimer()
-	sum, err := e.Run(context.Background())
-	b.StopTimer()
-	require.NoError(b, err)
-	require.Empty(b, sum.Findings)
-	conns := 2 * sum.Probes // each probe logs in two clients
-	for i := range b.N {
-		conns += int64(len(fuzz.GenerateCase(New(), 1, i).Conns))
-	}
+	sum := fuzzFor(b, tg, b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
-	b.ReportMetric(float64(conns)/b.Elapsed().Seconds(), "conns/s")
+	b.ReportMetric(float64(sum.Connections)/b.Elapsed().Seconds(), "conns/s")
 }
 
-// BenchmarkLoopbackConnectSendClose is the physical limit on this machine: a
-// bare loopback connect, one login frame, half-close, wait for the server's
-// close; the server only reads until EOF. Same concurrency as the fuzzer.
-func BenchmarkLoopbackConnectSendClose(b *testing.B) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// BenchmarkConnectionRate runs the fuzzer and a bare loop side by side
+// against the same in-process reference, with the same concurrency: the
+// loop connects, sends one LOGIN, half-closes and waits for the server to
+// close, as many connections as the fuzzer's cases and probes opened. The
+// target is ratio >= 0.8 (the fuzzer's connections per second over the
+// loop's).
+func BenchmarkConnectionRate(b *testing.B) {
+	tg := inProcess(b)
+	const slices = 8 // alternate the two, so a change in the machine's load hits both alike
+	var fuzzConns int64
+	var fuzzTime, bareTime time.Duration
+	for range slices {
+		start := time.Now()
+		sum := fuzzFor(b, tg, max(1, b.N/slices))
+		fuzzTime += time.Since(start)
+		fuzzConns += sum.Connections
+		start = time.Now()
+		bareLoop(b, tg.Addr(), int(sum.Connections))
+		bareTime += time.Since(start)
+	}
+	fuzzRate := float64(fuzzConns) / fuzzTime.Seconds()
+	bareRate := float64(fuzzConns) / bareTime.Seconds()
+	b.ReportMetric(fuzzRate, "fuzz-conns/s")
+	b.ReportMetric(bareRate, "bare-conns/s")
+	b.ReportMetric(fuzzRate/bareRate, "ratio")
+}
+
+// fuzzFor runs n cases with the CLI's defaults; a finding fails the benchmark.
+func fuzzFor(b *testing.B, tg target.Target, n int) fuzz.Summary {
+	b.Helper()
+	o := oracles(tg)
+	e := fuzz.NewEngine(fuzz.Config{Oracles: o, Seed: 1, Cases: n, Workers: benchWorkers, ProbeEvery: 4})
+	sum, err := e.Run(context.Background())
 	require.NoError(b, err)
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = io.Copy(io.Discard, c); _ = c.Close() }()
-		}
-	}()
+	require.Empty(b, sum.Findings)
+	return sum
+}
+
+// bareLoop opens n connections to addr with benchWorkers at once: connect,
+// one login frame, half-close, read until the server closes.
+func bareLoop(b *testing.B, addr string, n int) {
+	b.Helper()
 	frame := wire.MustEncode(wire.Login{Nick: "bench"})
 	var wg sync.WaitGroup
 	next := make(chan struct{})
-	b.ResetTimer()
 	for range benchWorkers {
 		wg.Go(func() {
 			for range next {
-				c, err := net.Dial("tcp", ln.Addr().String())
+				c, err := net.Dial("tcp", addr)
 				if err != nil {
 					b.Error(err)
 					return
@@ -69,11 +88,9 @@ func BenchmarkLoopbackConnectSendClose(b *testing.B) {
 			}
 		})
 	}
-	for range b.N {
+	for range n {
 		next <- struct{}{}
 	}
 	close(next)
 	wg.Wait()
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "conns/s")
 }

@@ -15,8 +15,11 @@ import (
 // Name is the protocol's name in cases and findings.
 const Name = "chatos"
 
-// Protocol is the ChatOS fuzz protocol; the zero value is ready to use.
-type Protocol struct{}
+// Protocol is the ChatOS fuzz protocol; the zero value is ready to use
+// (the profile's defaults).
+type Protocol struct {
+	reversed bool // 7 and 8 carry (answerer, requester): profile answer-order
+}
 
 // New returns the ChatOS fuzz protocol.
 func New() fuzz.Protocol { return Protocol{} }
@@ -25,7 +28,7 @@ func New() fuzz.Protocol { return Protocol{} }
 func (Protocol) Name() string { return Name }
 
 // Generate builds one case from r.
-func (Protocol) Generate(r *rand.Rand) fuzz.Case { return generate(r) }
+func (p Protocol) Generate(r *rand.Rand) fuzz.Case { return generate(r, p.reversed) }
 
 // NewWatch returns the strict decoder of one connection's server bytes.
 func (Protocol) NewWatch() fuzz.Watch { return newWatch() }

@@ -40,12 +40,14 @@ type walker struct {
 	b     *fuzz.Builder
 	peers []*peer
 	ids   [][2]*peer // accepted pairs: an id was issued to both
+
+	reversed bool // answers carry (answerer, requester)
 }
 
 // generate picks a case shape: one mutated connection, a stateful walk, or
 // a valid exchange delivered oddly.
-func generate(r *rand.Rand) fuzz.Case {
-	w := &walker{r: r, b: fuzz.NewBuilder(Name)}
+func generate(r *rand.Rand, reversed bool) fuzz.Case {
+	w := &walker{r: r, b: fuzz.NewBuilder(Name), reversed: reversed}
 	switch n := r.IntN(20); {
 	case n < 7:
 		w.mutation()
@@ -73,7 +75,7 @@ func (w *walker) send(conn int, note string, wait *fuzz.Fill, frames ...frame) {
 	if len(data) <= 256 && w.r.IntN(16) == 0 {
 		s.Split = true
 	}
-	if w.r.IntN(16) == 0 {
+	if w.r.IntN(64) == 0 { // rare: a pause is time no connection is opened
 		s.Pause = time.Duration(1+w.r.IntN(3)) * time.Millisecond
 	}
 	w.b.Align()

@@ -144,14 +144,14 @@ func (w *walker) answerSome(p *peer) {
 			}
 			a.asked = append(a.asked[:i], a.asked[i+1:]...)
 			accept := w.r.IntN(4) > 0
-			w.send(p.conn, "answer a pending request", await(VarRequest, p.conn), answer(accept, a.nick, p.nick))
+			w.send(p.conn, "answer a pending request", await(VarRequest, p.conn), w.answer(accept, a.nick, p.nick))
 			if accept {
 				w.ids = append(w.ids, [2]*peer{a, p})
 			}
 			return
 		}
 	}
-	w.send(p.conn, "answer with nothing pending", nil, answer(true, w.other(p).nick, p.nick))
+	w.send(p.conn, "answer with nothing pending", nil, w.answer(true, w.other(p).nick, p.nick))
 }
 
 // bridge opens the two halves of a private connection for an issued id

@@ -91,7 +91,7 @@ func (w *watch) End() *fuzz.Violation {
 }
 
 func (w *watch) violation(err error) *fuzz.Violation {
-	return &fuzz.Violation{Token: wire.Token(err),
+	return &fuzz.Violation{Token: wire.Token(err), Where: where(err),
 		Detail: fmt.Sprintf("%v; undecoded bytes: % x", err, head(w.rd.Buffered()))}
 }
 

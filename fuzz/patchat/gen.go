@@ -16,6 +16,8 @@ type gen struct {
 	v     vocabulary
 	b     *fuzz.Builder
 	rooms []string // room names this case uses
+
+	maxUsers int // bound on connections of manyConnections (0: none)
 }
 
 func newGen(r *rand.Rand, v vocabulary) *gen {
@@ -46,11 +48,19 @@ func (g *gen) generate() fuzz.Case {
 	case n < 16:
 		g.rapidRooms()
 	case n < 18:
-		g.manyConnections(10 + g.r.IntN(30))
+		g.manyConnections(g.bound(10 + g.r.IntN(30)))
 	default:
 		g.oddDelivery()
 	}
 	return g.b.Case()
+}
+
+// bound keeps n connections within the profile's capacity.
+func (g *gen) bound(n int) int {
+	if g.maxUsers > 0 {
+		return min(n, g.maxUsers)
+	}
+	return n
 }
 
 // name is a fresh identifier with a prefix.

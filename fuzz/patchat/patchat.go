@@ -24,8 +24,9 @@ const Name = "patchat"
 
 // Protocol is the Pat Chat fuzz protocol for one dialect.
 type Protocol struct {
-	d     *wire.Dialect
-	vocab vocabulary
+	d        *wire.Dialect
+	vocab    vocabulary
+	maxUsers int // users a case may have logged in at once (0: no bound); see WithProfile
 }
 
 // New returns the Pat Chat fuzz protocol speaking dialect d.
@@ -44,7 +45,11 @@ func Default() (*Protocol, error) {
 func (p *Protocol) Name() string { return Name }
 
 // Generate builds one case from r.
-func (p *Protocol) Generate(r *rand.Rand) fuzz.Case { return newGen(r, p.vocab).generate() }
+func (p *Protocol) Generate(r *rand.Rand) fuzz.Case {
+	g := newGen(r, p.vocab)
+	g.maxUsers = p.maxUsers
+	return g.generate()
+}
 
 // NewWatch returns the text oracle of one connection.
 func (p *Protocol) NewWatch() fuzz.Watch { return &watch{} }

@@ -62,6 +62,7 @@ func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
 	registerPrivate(sc, w)
 	registerRobustness(sc, w)
 	registerObservations(sc, w)
+	registerRawCase(sc, w)
 }
 
 // who returns the actor playing role, creating it on first mention.
