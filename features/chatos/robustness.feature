@@ -61,6 +61,18 @@ Feature: Robustness
     And alice sends a public message
     Then bob receives alice's public message
 
+  @COP-R-4 @must
+  Scenario: A client holding half a frame for longer than the wait does not delay others
+    Given alice is logged in
+    And bob is logged in
+    And mallory is logged in
+    And mallory stops reading
+    When mallory sends the first half of a public message and holds the rest
+    And alice sends a public message
+    Then bob receives alice's public message
+    When alice sends a public message
+    Then bob receives alice's public message
+
   @COP-R-4 @must @serial
   Scenario: A client that stops reading does not delay others
     Given alice is logged in
