@@ -44,6 +44,7 @@ Feature: Robustness
     And alice sends a public message
     Then bob receives alice's public message
     And bob does not receive mallory's public message
+    And the server still serves other clients
 
   @COP-R-3 @should
   Scenario: A string that is not UTF-8 is never relayed as it is

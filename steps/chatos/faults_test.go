@@ -102,7 +102,13 @@ func checkFault(t *testing.T, row faultRow) caught {
 	cfg.Faults = f
 	var c caught
 	for i, req := range row.reqs {
-		run := runAgainst(t, cfg, "@"+req)
+		// A fault that stops the server runs one scenario at a time, so
+		// that the scenario that triggered it is the one that sees it.
+		concurrency := 8
+		if strings.HasPrefix(row.fault, "exit-") {
+			concurrency = 1
+		}
+		run := runWith(t, cfg, "@"+req, concurrency)
 		require.NotEmpty(t, run.Results)
 		var rows []string
 		hit := false
