@@ -49,10 +49,16 @@ func referenceTarget(t *testing.T, cfg refpat.Config) target.Target {
 // run runs the Pat Chat suite (the scenarios the tags select) against tg.
 func run(t *testing.T, tg target.Target, d *wire.Dialect, tags string, strict bool) *results.Run {
 	t.Helper()
+	return runWith(t, tg, d, tags, strict, 8)
+}
+
+// runWith is run with a given number of scenarios at once.
+func runWith(t *testing.T, tg target.Target, d *wire.Dialect, tags string, strict bool, concurrency int) *results.Run {
+	t.Helper()
 	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second,
 		Quiet: 250 * time.Millisecond, Dialect: d.Name, Extra: d}
 	r, err := steps.Run(context.Background(), patchat.Suite(steps.Suite{Features: features.PatChat()}), env,
-		steps.Options{Tags: tags, Concurrency: 8, Strict: strict})
+		steps.Options{Tags: tags, Concurrency: concurrency, Strict: strict})
 	require.NoError(t, err)
 	return r
 }
