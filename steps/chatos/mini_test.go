@@ -18,6 +18,7 @@ import (
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/steps"
 	"github.com/chatspec/chatspec/steps/chatos"
+	"github.com/chatspec/chatspec/steps/mutation"
 	"github.com/chatspec/chatspec/target"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/stretchr/testify/assert"
@@ -221,18 +222,11 @@ func runMini(t *testing.T, m *mini, req string) map[string]results.Outcome {
 	run, err := steps.Run(context.Background(), chatos.Suite(steps.Suite{Features: features.ChatOS()}), env,
 		steps.Options{Tags: "@" + req, Concurrency: 8})
 	require.NoError(t, err)
-	rows := map[string]results.Outcome{}
-	for _, r := range run.Results {
-		rows[r.Scenario] = r.Outcome
-		if r.Outcome != results.Pass {
-			t.Logf("%s %s: %s", r.Outcome, r.Scenario, r.Message)
-		}
-	}
-	return rows
+	return mutation.Outcomes(run, t.Logf)
 }
 
-// Each kind of bug of issue 11 is caught by its own requirement's row on a
-// server that has it, and the same server without it passes those rows.
+// The ChatOS kinds of bug of issue 11, each on a mini server: caught by the
+// row of its own requirement; without the bug, the same rows pass.
 func TestMiniServerBugsCaughtByTheirOwnRows(t *testing.T) {
 	const (
 		drip  = "A client dripping one byte at a time does not delay others"

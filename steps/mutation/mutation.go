@@ -106,3 +106,17 @@ func Apart(names []string, rows []Row) []string {
 	}
 	return out
 }
+
+// Outcomes maps each scenario of a run to its outcome, for tests that
+// assert a whole set of rows, and logs the message of every row that did
+// not pass.
+func Outcomes(run *results.Run, logf func(format string, args ...any)) map[string]results.Outcome {
+	rows := map[string]results.Outcome{}
+	for _, r := range run.Results {
+		rows[r.Scenario] = r.Outcome
+		if r.Outcome != results.Pass {
+			logf("%s %s: %s", r.Outcome, r.Scenario, r.Message)
+		}
+	}
+	return rows
+}

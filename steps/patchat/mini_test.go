@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chatspec/chatspec/results"
+	"github.com/chatspec/chatspec/steps/mutation"
 	"github.com/chatspec/chatspec/target"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -179,18 +180,12 @@ func runMini(t *testing.T, m *mini, req string) map[string]results.Outcome {
 	tg, err := target.InProcess(context.Background(), m.serve)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
-	rows := map[string]results.Outcome{}
-	for _, r := range run(t, tg, dialect(t, "reference"), "@"+req, false).Results {
-		rows[r.Scenario] = r.Outcome
-		if r.Outcome != results.Pass {
-			t.Logf("%s %s: %s", r.Outcome, r.Scenario, r.Message)
-		}
-	}
-	return rows
+	return mutation.Outcomes(run(t, tg, dialect(t, "reference"), "@"+req, false), t.Logf)
 }
 
-// Each kind of bug of issue 11 is caught by its own requirement's row on a
-// server that has it, and the same server without it passes those rows.
+// The Pat Chat kinds of bug of issue 11 on a mini server: each one fails
+// (or warns, or blocks) its own requirement's row, and the bug-free mini
+// passes the same rows.
 func TestMiniServerBugsCaughtByTheirOwnRows(t *testing.T) {
 	const (
 		control = "NUL and control bytes in otherwise valid UTF-8 never reach others raw"
