@@ -229,12 +229,12 @@ func runMini(t *testing.T, m *mini, tags string) map[string]results.Outcome {
 // row of its own requirement; without the bug, the same rows pass.
 func TestMiniServerBugsCaughtByTheirOwnRows(t *testing.T) {
 	const (
-		drip  = "A client dripping one byte at a time does not delay others"
-		held  = "A client holding half a frame for longer than the wait does not delay others"
-		cut   = "A message of 513 characters is delivered to no one, not even cut short"
-		fit   = "A message of exactly 512 multi-byte characters is delivered intact"
-		old8  = "An id that was never issued is not bridged"
-		new8  = "An id that was never issued is not bridged while a negotiation waits for its second half"
+		drip = "A client dripping one byte at a time does not delay others"
+		held = "A client holding half a frame for longer than the wait does not delay others"
+		cut  = "A message of 513 characters is delivered to no one, not even cut short"
+		fit  = "A message of exactly 512 multi-byte characters is delivered intact"
+		old8 = "An id that was never issued is not bridged"
+		new8 = "An id that was never issued is not bridged while a negotiation waits for its second half"
 	)
 	opcodeRows := func(closes12 results.Outcome) map[string]results.Outcome {
 		rows := map[string]results.Outcome{}
