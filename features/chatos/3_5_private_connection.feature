@@ -66,6 +66,29 @@ Feature: 3.5 Private connection with another client
     When alice opens a new connection presenting a connect id that was never issued
     Then alice's new connection is not bridged
 
+  @COP-3.5-8 @must
+  Scenario: An id that was never issued is not bridged while a negotiation waits for its second half
+    Given alice and bob have been given a connect id
+    And alice opens a new connection presenting the connect id
+    When mallory opens a new connection presenting a connect id that was never issued
+    Then mallory's new connection is not bridged
+    And alice does not receive "established" yet
+    When bob opens a new connection presenting the connect id
+    Then alice receives "established" on the private connection
+    And bob receives "established" on the private connection
+
+  @COP-3.5-9 @must
+  Scenario: A spent id on a third connection is not bridged while a negotiation waits for its second half
+    Given alice and bob have a private connection
+    And carol and dave have been given a connect id
+    And carol opens a new connection presenting the connect id
+    When mallory opens a new connection presenting alice's connect id
+    Then mallory's new connection is not bridged
+    And carol does not receive "established" yet
+    When dave opens a new connection presenting the connect id
+    Then carol receives "established" on the private connection
+    And dave receives "established" on the private connection
+
   @COP-3.5-9 @must
   Scenario: More connections on an id in use are not bridged
     Given alice and bob have a private connection

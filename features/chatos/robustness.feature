@@ -44,6 +44,7 @@ Feature: Robustness
     And alice sends a public message
     Then bob receives alice's public message
     And bob does not receive mallory's public message
+    And the server still serves other clients
 
   @COP-R-3 @should
   Scenario: A string that is not UTF-8 is never relayed as it is
@@ -59,6 +60,18 @@ Feature: Robustness
     And mallory is logged in
     When mallory starts dripping a public message one byte every 200 ms
     And alice sends a public message
+    Then bob receives alice's public message
+
+  @COP-R-4 @must
+  Scenario: A client holding half a frame for longer than the wait does not delay others
+    Given alice is logged in
+    And bob is logged in
+    And mallory is logged in
+    And mallory stops reading
+    When mallory sends the first half of a public message and holds the rest
+    And alice sends a public message
+    Then bob receives alice's public message
+    When alice sends a public message
     Then bob receives alice's public message
 
   @COP-R-4 @must @serial

@@ -16,6 +16,13 @@ Feature: 4.5 One thread per client
     Then bob receives "hello" from alice in kitchen
 
   @PAT-4.5-1 @must
+  Scenario: A silent client does not hold up a login
+    Given alice registers an account
+    And mallory is connected but silent
+    When alice logs in on a new connection
+    Then alice's login is accepted
+
+  @PAT-4.5-1 @must
   Scenario: A client that sent half a line does not hold up the others
     Given mallory is logged in
     And alice is in the room kitchen

@@ -16,3 +16,11 @@ Feature: 6.2 Active users in a room
     Then the users alice sees in kitchen are exactly alice and bob
     And the users alice sees in garden are exactly alice and carol
     And the users bob sees in kitchen are exactly alice and bob
+
+  @PAT-6.2-1 @must
+  Scenario: A member who left a room and joined it again is listed once
+    Given alice is in the room kitchen
+    And bob is in the room kitchen
+    When bob leaves the room kitchen
+    And bob joins the room kitchen
+    Then the users alice sees in kitchen are exactly alice and bob

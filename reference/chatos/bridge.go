@@ -70,7 +70,9 @@ func (s *server) opened(c, waiter *conn) {
 // closes or the bridge carries nothing either way for IdleTimeout; then it
 // closes both halves. Each half runs one direction.
 func (s *server) relay(c, peer *conn, src io.Reader, early []byte) {
-	defer peer.close("bridge peer closed")
+	if !s.cfg.Faults.BridgeOutlivesPeer {
+		defer peer.close("bridge peer closed")
+	}
 	defer c.close("bridge ended")
 	c.touch()
 	if len(early) > 0 && !s.forward(c, peer, early) {

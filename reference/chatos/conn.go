@@ -27,6 +27,7 @@ type conn struct {
 	log          *slog.Logger
 	writeTimeout time.Duration
 	wmu          sync.Mutex // serialises writes to nc
+	blocking     bool       // BlockingWrites fault: enqueue waits for room
 
 	bridge bool                 // guarded by server.mu: this is a bridge half
 	peer   atomic.Pointer[conn] // the other bridge half, set when paired
@@ -67,6 +68,13 @@ func (c *conn) closed() bool {
 // too slow: it is disconnected rather than allowed to delay anyone (COP-R-4).
 func (c *conn) enqueue(frame []byte) {
 	if c.closed() {
+		return
+	}
+	if c.blocking {
+		select {
+		case c.out <- frame:
+		case <-c.done:
+		}
 		return
 	}
 	select {
@@ -124,6 +132,7 @@ func (s *server) readLoop(c *conn, src frameSource) {
 		_ = c.nc.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
 		p, _, err := src.Next()
 		if err != nil {
+			s.exitFault(err, src)
 			c.close("read: " + describe(err))
 			return
 		}
@@ -160,6 +169,9 @@ func (s *server) handle(c *conn, p wire.Packet) (bridgeStep, *conn) {
 		s.pairLocked(c, peer)
 	}
 	s.mu.Unlock()
+	if e.exit != "" {
+		s.exit(e.exit)
+	}
 	if e.note != "" {
 		s.log.Debug("packet had no effect", "conn", c.id, "packet", p.String(), "why", e.note)
 	}

@@ -82,6 +82,7 @@ type effects struct {
 	bridge bridgeStep
 	peer   clientID // bridgePaired: the connection that was waiting
 	note   string   // why nothing happened, for debug logs
+	exit   string   // Exit* faults: the whole server stops, saying why
 }
 
 func (e *effects) send(p wire.Packet, to ...clientID) {
@@ -220,9 +221,17 @@ func (c *core) sender(s *session, claimed string) string {
 	return s.nick
 }
 
-// fits reports whether a message text is within MaxMessage code points.
-func (c *core) fits(text string) bool {
-	return c.rules.faults.LongMessageDelivered || utf8.RuneCountInString(text) <= c.rules.maxMessage
+// fitted returns the text to deliver and whether to deliver it: a text
+// within MaxMessage code points as it is, a longer one not at all (unless a
+// fault delivers it whole or cut).
+func (c *core) fitted(text string) (string, bool) {
+	if c.rules.faults.LongMessageDelivered || utf8.RuneCountInString(text) <= c.rules.maxMessage {
+		return text, true
+	}
+	if c.rules.faults.TruncateLongMessage {
+		return string([]rune(text)[:c.rules.maxMessage]), true
+	}
+	return "", false
 }
 
 // memberIDs lists every logged-in connection, optionally without one.
@@ -239,7 +248,8 @@ func (c *core) memberIDs(except clientID) []clientID {
 // public broadcasts a 4 to every logged-in client (the sender too when
 // EchoPublic is set). An over-long message is dropped silently.
 func (c *core) public(e *effects, id clientID, s *session, p wire.PublicMessage) {
-	if !c.fits(p.Text) {
+	text, ok := c.fitted(p.Text)
+	if !ok {
 		e.note = "public message over the length limit dropped"
 		return
 	}
@@ -247,16 +257,17 @@ func (c *core) public(e *effects, id clientID, s *session, p wire.PublicMessage)
 	if c.rules.echo {
 		except = 0
 	}
-	e.send(wire.PublicMessage{From: c.sender(s, p.From), Text: p.Text}, c.memberIDs(except)...)
+	e.send(wire.PublicMessage{From: c.sender(s, p.From), Text: text}, c.audience(except)...)
 }
 
 // private routes a 5 to its recipient only, or answers 6.
 func (c *core) private(e *effects, id clientID, s *session, p wire.PrivateMessage) {
-	if !c.fits(p.Text) {
+	text, ok := c.fitted(p.Text)
+	if !ok {
 		e.note = "private message over the length limit dropped"
 		return
 	}
-	out := wire.PrivateMessage{From: c.sender(s, p.From), To: p.To, Text: p.Text}
+	out := wire.PrivateMessage{From: c.sender(s, p.From), To: p.To, Text: text}
 	if c.rules.faults.PrivateToAll {
 		e.send(out, c.memberIDs(0)...)
 		return

@@ -58,7 +58,9 @@ func (c *core) answer(e *effects, id clientID, s *session, first, second string,
 		return
 	}
 	delete(c.pending, key)
-	e.send(c.answerPacket(reqNick, s.nick, accept), req)
+	if !c.answerDropped(accept) {
+		e.send(c.answerPacket(reqNick, s.nick, accept), req)
+	}
 	if accept {
 		c.issue(e, req, id, reqNick, s.nick)
 	}
@@ -83,7 +85,7 @@ func (c *core) issue(e *effects, req, rcv clientID, reqNick, rcvNick string) {
 	c.tickets[tid] = &ticket{owners: [2]clientID{req, rcv}}
 	to := []clientID{req}
 	c.own(e, req, tid)
-	if rcv != req {
+	if rcv != req && !c.rules.faults.IDToRequesterOnly {
 		to = append(to, rcv)
 		c.own(e, rcv, tid)
 	}
@@ -92,8 +94,11 @@ func (c *core) issue(e *effects, req, rcv clientID, reqNick, rcvNick string) {
 
 // nextID draws a connect id that is non-zero and not in use.
 func (c *core) nextID() int64 {
-	if c.rules.faults.SequentialIDs {
+	if c.rules.faults.SequentialIDs || c.rules.faults.IDsFromZero {
 		c.seq++
+		if c.rules.faults.IDsFromZero {
+			return c.seq - 1
+		}
 		return c.seq
 	}
 	for {
@@ -145,7 +150,13 @@ func (c *core) dropTicket(e *effects, tid int64, except clientID, reason string)
 func (c *core) present(e *effects, id clientID, s *session, tid int64) {
 	s.ticket = tid
 	t, ok := c.tickets[tid]
+	if wid, wt := c.strayWaiter(t, ok); wt != nil {
+		s.ticket, t, ok = wid, wt, true
+	}
 	switch {
+	case !ok && c.rules.faults.ExitOnUnknownID:
+		e.exit = "connect id never issued: nil ticket dereferenced"
+		e.close(id, "connect id never issued")
 	case !ok:
 		e.close(id, "connect id never issued, or dropped")
 	case t.state == ticketBridged:
@@ -190,7 +201,7 @@ func (c *core) closed(id clientID) effects {
 	delete(c.sessions, id)
 	switch s.kind {
 	case kindBridge:
-		if t, ok := c.tickets[s.ticket]; ok && t.holds(id) {
+		if t, ok := c.tickets[s.ticket]; ok && t.holds(id) && !c.rules.faults.BridgeOutlivesPeer {
 			c.dropTicket(&e, s.ticket, id, "bridge peer closed")
 		}
 	case kindMain:
@@ -202,7 +213,7 @@ func (c *core) closed(id clientID) effects {
 func (c *core) mainClosed(e *effects, id clientID, s *session) {
 	if s.nick != "" {
 		delete(c.members, id)
-		if c.nicks[s.nick] == id {
+		if c.nicks[s.nick] == id && !c.rules.faults.NickNotReleased {
 			delete(c.nicks, s.nick)
 		}
 	}
@@ -212,6 +223,9 @@ func (c *core) mainClosed(e *effects, id clientID, s *session) {
 		}
 	}
 	for _, tid := range slices.Clone(s.tickets) {
+		if t := c.tickets[tid]; c.rules.faults.BridgeOutlivesPeer && t != nil && t.state == ticketBridged {
+			continue
+		}
 		c.dropTicket(e, tid, 0, "owner of the connect id left")
 	}
 }

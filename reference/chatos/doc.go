@@ -72,4 +72,6 @@
 //
 // Faults (see FaultNames and ParseFaults) switch on one realistic bug each,
 // for the suite's "proof that it can fail"; every fault is off by default.
+// The exit-on-* faults stop the whole server as a dying process would
+// (Serve returns ErrExited); panic-on-empty-recipient really kills it.
 package chatos

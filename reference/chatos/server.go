@@ -24,6 +24,9 @@ type server struct {
 	lastID  clientID
 	closing bool
 	wg      sync.WaitGroup // every connection goroutine (readers and writers)
+	ln      net.Listener   // closed by exit, the Exit* faults' "process exit"
+	exited  string         // why exit was called, guarded by mu
+	frameMu sync.Mutex     // PartialFrameBlocksAll fault: held while a frame is incomplete
 }
 
 // Serve accepts ChatOS clients on ln until ctx is cancelled or ln fails. On
@@ -63,12 +66,18 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	s.log.Info("chatos server listening", "addr", ln.Addr().String(), "faults", s.cfg.Faults.Names())
+	s.mu.Lock()
+	s.ln = ln
+	s.mu.Unlock()
 	err := s.acceptLoop(ln)
 	ln.Close()
 	s.shutdown()
 	if ctx.Err() != nil {
 		s.log.Info("chatos server stopped")
 		return nil
+	}
+	if why := s.exitReason(); why != "" {
+		return fmt.Errorf("%w: %s", ErrExited, why)
 	}
 	return fmt.Errorf("chatos: accept: %w", err)
 }
@@ -98,6 +107,7 @@ func (s *server) admit(nc net.Conn) *conn {
 	}
 	s.lastID++
 	c := newConn(s.lastID, nc, s.cfg, s.log)
+	c.blocking = s.cfg.Faults.BlockingWrites
 	s.conns[c.id] = c
 	s.core.open(c.id)
 	s.wg.Add(2) // serveConn and its writer

@@ -18,8 +18,14 @@ type frameSource interface {
 // newSource is the codec's capped streaming Reader, or the broken one of the
 // OneReadOneFrame fault.
 func (s *server) newSource(nc net.Conn) frameSource {
-	if s.cfg.Faults.OneReadOneFrame {
+	f := s.cfg.Faults
+	switch {
+	case f.OneReadOneFrame:
 		return &oneReadSource{src: nc, maxString: s.cfg.MaxString}
+	case f.PartialFrameBlocksAll:
+		return newLockedSource(nc, &s.frameMu, s.cfg.MaxString)
+	case f.Opcode12Extension || f.IgnoreUnknownOpcode:
+		return &skippingSource{r: wire.NewReader(nc, s.cfg.MaxString), src: nc, maxString: s.cfg.MaxString, faults: f}
 	}
 	return wire.NewReader(nc, s.cfg.MaxString)
 }

@@ -35,8 +35,9 @@ type Accounts struct {
 	path string
 	cost int
 
-	mu    sync.Mutex
-	users map[string][]byte
+	mu        sync.Mutex
+	users     map[string][]byte
+	keySuffix string // AccountsTrailingSpace fault: appended to names stored by Register
 }
 
 // LoadAccounts reads the accounts file at path (a missing file is an empty
@@ -106,12 +107,13 @@ func (a *Accounts) Register(user, pass string, replace bool) error {
 	if had && !replace {
 		return fmt.Errorf("%w: %s", ErrUserExists, user)
 	}
-	a.users[user] = hash
+	key := user + a.keySuffix
+	a.users[key] = hash
 	if err := a.save(); err != nil {
 		if had {
-			a.users[user] = old
+			a.users[key] = old
 		} else {
-			delete(a.users, user)
+			delete(a.users, key)
 		}
 		return err
 	}

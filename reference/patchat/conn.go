@@ -23,6 +23,7 @@ type conn struct {
 	done     chan struct{} // closed when the writer has stopped
 	wtimeout time.Duration
 	dropped  atomic.Bool // the client fell behind and was disconnected
+	loggedIn func()      // SerialLogins fault: lets the next connection log in
 }
 
 // enqueue queues ch without blocking. A client whose queue is full is not
@@ -55,10 +56,14 @@ func (h *hub) handle(ctx context.Context, nc net.Conn) {
 		h.refuse(nc, first)
 		return
 	}
+	defer h.serialLogin(c)()
 	go c.writeLoop()
 	fe := h.style.newFront()
 	c.send(fe.render(first))
 	graceful := h.readLoop(c, fe)
+	if !graceful && h.cfg.Faults.ExitOnVanish && ctx.Err() == nil {
+		h.exit("client dropped without exit: write to a closed socket")
+	}
 	h.mu.Lock()
 	h.core.Step(c.id, Vanish{}) // no-op after exit
 	delete(h.conns, c.id)
@@ -103,6 +108,9 @@ func (h *hub) refuse(nc net.Conn, ev Event) {
 		_, _ = io.Copy(io.Discard, nc) // until the client or shutdown closes it
 		return
 	}
+	if h.cfg.Faults.BareCloseOverCapacity {
+		return
+	}
 	_ = nc.SetWriteDeadline(time.Now().Add(h.cfg.WriteTimeout))
 	for _, ch := range h.style.newFront().render(ev) {
 		if _, err := nc.Write(ch.data); err != nil {
@@ -138,6 +146,10 @@ func (h *hub) readLoop(c *conn, fe frontEnd) (graceful bool) {
 			_ = c.nc.SetReadDeadline(time.Now().Add(h.cfg.IdleTimeout))
 		}
 		line, err := lr.next()
+		if errors.Is(err, ErrLineTooLong) && h.cfg.Faults.ExitOnLongLine {
+			h.exit("line over the limit: buffer overflow")
+			return false
+		}
 		if errors.Is(err, ErrLineTooLong) {
 			c.send(fe.render(Event{Kind: KindLineTooLong}))
 			continue
@@ -146,8 +158,9 @@ func (h *hub) readLoop(c *conn, fe frontEnd) (graceful bool) {
 			c.log.Debug("read ended", "err", err)
 			return false
 		}
-		if !h.cfg.Faults.RawControlBytes {
-			line = Sanitize(line)
+		line, ok := h.filter(line)
+		if !ok {
+			continue
 		}
 		if h.dispatch(c, fe, line) {
 			return true
@@ -211,7 +224,10 @@ func (h *hub) step(c *conn, fe frontEnd, cmd Command) (closing bool) {
 	h.mu.Unlock()
 	for _, ev := range mine {
 		c.send(fe.render(ev))
-		closing = closing || ev.Kind.closes()
+		closing = closing || ev.Kind.closes() && !(ev.Kind == KindBye && h.cfg.Faults.ExitCommandKeepsSocket)
+		if ev.Kind == KindWelcome && c.loggedIn != nil {
+			c.loggedIn()
+		}
 	}
 	return closing
 }

@@ -25,6 +25,7 @@ type session struct {
 	user    string          // "" until login
 	rooms   map[string]bool // rooms this session is a member of
 	current string          // "" when in no room
+	left    map[string]bool // RejoinListedTwice: rooms this session has left
 }
 
 // room is one chat room. members is the delivery list; it equals the set of
@@ -89,6 +90,9 @@ func (c *Core) roomCommand(s *session, cmd Command) []Output {
 	case ListUsers:
 		return c.listUsers(s)
 	case ListRooms:
+		if c.faults.ListMyRoomsOnly {
+			return reply(s.id, Event{Kind: KindRooms, Items: slices.Sorted(maps.Keys(s.rooms))})
+		}
 		return reply(s.id, Event{Kind: KindRooms, Items: slices.Sorted(maps.Keys(c.rooms))})
 	case ListMyRooms:
 		return reply(s.id, Event{Kind: KindMyRooms, Items: slices.Sorted(maps.Keys(s.rooms))})
@@ -132,12 +136,14 @@ func (c *Core) login(id SessionID, cmd Login) []Output {
 	case !cmd.PasswordOK || cmd.User == "":
 		return reply(id, Event{Kind: KindWrongLogin})
 	}
-	if _, busy := c.users[cmd.User]; busy {
+	if _, busy := c.users[cmd.User]; busy && !c.faults.SecondLoginAccepted {
 		return reply(id, Event{Kind: KindUserBusy, User: cmd.User})
 	}
 	s.user = cmd.User
 	c.users[cmd.User] = id
-	c.addMember(s, c.rooms[MainRoom])
+	if !c.faults.LoginOutsideMainRoom {
+		c.addMember(s, c.rooms[MainRoom])
+	}
 	out := reply(id, Event{Kind: KindWelcome, User: cmd.User, Room: MainRoom})
 	return append(out, c.replay(s, MainRoom)...)
 }
@@ -150,7 +156,7 @@ func (c *Core) remove(id SessionID, exited bool) {
 		return
 	}
 	for _, r := range c.rooms {
-		if r.members[id] && s.user != "" && !exited && c.faults.VanishedStaysListed {
+		if r.members[id] && s.user != "" && c.staysListed(exited) {
 			r.ghosts = append(r.ghosts, s.user)
 		}
 		delete(r.members, id)

@@ -154,11 +154,10 @@
 // # Fault switches
 //
 // Faults (see FaultList and ParseFaults for the names used by --faults) each
-// plant one realistic bug so the suite can prove it catches it:
-// history-on-join, leak-to-other-room, leaver-still-receives,
-// accept-wrong-password, duplicate-username, silent-drop-over-capacity,
-// unlabelled-duplicates, raw-control-bytes, list-all-users,
-// vanished-stays-listed, and panic-on-long-room-name, which kills the whole
-// process (a panic in a goroutine without recover) when "c" (or /create) is
-// given a name over 200 bytes. With no fault on, none of this code runs.
+// plant one realistic bug so the suite can prove it catches it: FaultList
+// names each and the requirement it breaks. panic-on-long-room-name kills
+// the whole process (a panic in a goroutine without recover) when "c" (or
+// /create) is given a name over 200 bytes; the exit-on-* faults stop the
+// server as a dying process would (Serve returns ErrExited). With no fault
+// on, none of this code runs.
 package patchat

@@ -25,6 +25,25 @@ type Faults struct {
 	// PanicOnLongRoomName crashes the whole process (a panic in a goroutine
 	// without recover) when c is given a name over 200 bytes: a target for fuzzers.
 	PanicOnLongRoomName bool
+
+	AccountsTrailingSpace  bool // register stores "name " so the new account cannot log in (PAT-4.4-1)
+	ExitCommandKeepsSocket bool // exit says goodbye but never closes the socket (PAT-6.5-1)
+	NoCapacityLimit        bool // every client is served, whatever the capacity (PAT-3-6)
+	BareCloseOverCapacity  bool // the client over capacity is closed without a word (PAT-3-6)
+	RejoinListedTwice      bool // a member who left and joined again is listed twice (PAT-6.2-1)
+	BroadcastLastRoomOnly  bool // a broadcast reaches only the last of its rooms (PAT-1-2)
+	SerialLogins           bool // one connection at a time goes through login: a silent one blocks the rest (PAT-4.5-1)
+	ControlBytesRelayed    bool // lines with invalid UTF-8 are dropped, control bytes relayed raw (PAT-R-2)
+	ExitOnLongLine         bool // the server exits on a line over its limit (PAT-R-1)
+	AccountsNotSaved       bool // accounts live in memory only and are lost on restart (PAT-4.4-3)
+	JoinMissingCreates     bool // j of a room that does not exist creates it (PAT-6.3-3)
+	CreateExistingJoins    bool // c of an existing room joins it and says created (PAT-6.3-2)
+	LoginOutsideMainRoom   bool // login says Main Room but puts the user in no room (PAT-6.1-1)
+	ListMyRoomsOnly        bool // the room list has only the rooms the user is in (PAT-4.6-1)
+	ExitCommandStaysListed bool // a user who exits stays listed in its rooms (PAT-6.5-1)
+	BroadcastSkipsCurrent  bool // a broadcast never includes the current room (PAT-1-2)
+	ExitOnVanish           bool // the server exits when a client drops without exit (PAT-4.6-2)
+	SecondLoginAccepted    bool // an account can be logged in on two connections at once (PAT-4.4-5)
 }
 
 // FaultInfo describes one fault switch for help texts and reports.
@@ -62,6 +81,42 @@ var faultDefs = []faultDef{
 		func(f *Faults) *bool { return &f.VanishedStaysListed }},
 	{FaultInfo{"panic-on-long-room-name", "", "c with a name over 200 bytes crashes the whole process"},
 		func(f *Faults) *bool { return &f.PanicOnLongRoomName }},
+	{FaultInfo{"accounts-trailing-space", "PAT-4.4-1", "register stores the name with a trailing space: new accounts cannot log in"},
+		func(f *Faults) *bool { return &f.AccountsTrailingSpace }},
+	{FaultInfo{"exit-command-keeps-socket", "PAT-6.5-1", "exit says goodbye and leaves the socket open"},
+		func(f *Faults) *bool { return &f.ExitCommandKeepsSocket }},
+	{FaultInfo{"no-capacity-limit", "PAT-3-6", "clients beyond the capacity are served"},
+		func(f *Faults) *bool { return &f.NoCapacityLimit }},
+	{FaultInfo{"bare-close-over-capacity", "PAT-3-6", "the client beyond the capacity is closed without a word"},
+		func(f *Faults) *bool { return &f.BareCloseOverCapacity }},
+	{FaultInfo{"rejoin-listed-twice", "PAT-6.2-1", "a member who left and joined again is listed twice"},
+		func(f *Faults) *bool { return &f.RejoinListedTwice }},
+	{FaultInfo{"broadcast-last-room-only", "PAT-1-2", "a broadcast reaches only the last room chosen"},
+		func(f *Faults) *bool { return &f.BroadcastLastRoomOnly }},
+	{FaultInfo{"serial-logins", "PAT-4.5-1", "logins are served one at a time: a silent client blocks the next"},
+		func(f *Faults) *bool { return &f.SerialLogins }},
+	{FaultInfo{"control-bytes-relayed", "PAT-R-2", "control bytes in valid UTF-8 are relayed raw"},
+		func(f *Faults) *bool { return &f.ControlBytesRelayed }},
+	{FaultInfo{"exit-on-long-line", "PAT-R-1", "a line over the limit makes the server exit"},
+		func(f *Faults) *bool { return &f.ExitOnLongLine }},
+	{FaultInfo{"accounts-not-saved", "PAT-4.4-3", "accounts are kept in memory only"},
+		func(f *Faults) *bool { return &f.AccountsNotSaved }},
+	{FaultInfo{"join-missing-creates", "PAT-6.3-3", "joining a room that does not exist creates it"},
+		func(f *Faults) *bool { return &f.JoinMissingCreates }},
+	{FaultInfo{"create-existing-joins", "PAT-6.3-2", "creating a room that exists joins it"},
+		func(f *Faults) *bool { return &f.CreateExistingJoins }},
+	{FaultInfo{"login-outside-main-room", "PAT-6.1-1", "after login the user is in no room"},
+		func(f *Faults) *bool { return &f.LoginOutsideMainRoom }},
+	{FaultInfo{"list-my-rooms-only", "PAT-4.6-1", "the room list has only the user's own rooms"},
+		func(f *Faults) *bool { return &f.ListMyRoomsOnly }},
+	{FaultInfo{"exit-command-stays-listed", "PAT-6.5-1", "a user who exits stays listed in its rooms"},
+		func(f *Faults) *bool { return &f.ExitCommandStaysListed }},
+	{FaultInfo{"broadcast-skips-current", "PAT-1-2", "a broadcast leaves out the current room"},
+		func(f *Faults) *bool { return &f.BroadcastSkipsCurrent }},
+	{FaultInfo{"exit-on-vanish", "PAT-4.6-2", "a client that drops without exit makes the server exit"},
+		func(f *Faults) *bool { return &f.ExitOnVanish }},
+	{FaultInfo{"second-login-accepted", "PAT-4.4-5", "an account can be logged in twice at once"},
+		func(f *Faults) *bool { return &f.SecondLoginAccepted }},
 }
 
 // FaultList returns every fault switch, in a fixed order.

@@ -31,6 +31,10 @@ func (c *Core) create(s *session, name string) []Output {
 	if !ok {
 		return reply(s.id, Event{Kind: KindBadRoomName})
 	}
+	if c.rooms[name] != nil && c.faults.CreateExistingJoins {
+		c.addMember(s, c.rooms[name])
+		return reply(s.id, Event{Kind: KindCreated, Room: name})
+	}
 	if c.rooms[name] != nil {
 		return reply(s.id, Event{Kind: KindRoomExists, Room: name})
 	}
@@ -46,9 +50,13 @@ func (c *Core) create(s *session, name string) []Output {
 // join answers j NAME; joining a room one is in just makes it current.
 func (c *Core) join(s *session, name string) []Output {
 	r := c.rooms[name]
+	if r == nil && c.faults.JoinMissingCreates {
+		return c.create(s, name)
+	}
 	if r == nil {
 		return reply(s.id, Event{Kind: KindNoRoom, Room: name})
 	}
+	c.rejoined(s, r)
 	c.addMember(s, r)
 	out := reply(s.id, Event{Kind: KindJoined, Room: name})
 	return append(out, c.replay(s, name)...)
@@ -61,6 +69,7 @@ func (c *Core) leave(s *session, name string) []Output {
 		return reply(s.id, Event{Kind: KindNotIn, Room: name})
 	}
 	delete(s.rooms, name)
+	c.left(s, name)
 	if !c.faults.LeaverStillReceives {
 		delete(c.rooms[name].members, s.id)
 	}
@@ -99,7 +108,7 @@ func (c *Core) say(s *session, text string) []Output {
 // broadcast answers b and bx: every listed room must be one of the sender's.
 func (c *Core) broadcast(s *session, cmd Broadcast) []Output {
 	var targets []string
-	if cmd.IncludeCurrent && s.current != "" {
+	if cmd.IncludeCurrent && s.current != "" && !c.faults.BroadcastSkipsCurrent {
 		targets = append(targets, s.current)
 	}
 	for _, name := range cmd.Rooms {
@@ -119,6 +128,9 @@ func (c *Core) broadcast(s *session, cmd Broadcast) []Output {
 		return reply(s.id, Event{Kind: KindNoCurrentRoom})
 	case cmd.Text == "":
 		return reply(s.id, Event{Kind: KindEmpty})
+	}
+	if c.faults.BroadcastLastRoomOnly {
+		targets = targets[len(targets)-1:]
 	}
 	out := reply(s.id, Event{Kind: KindSent})
 	return append(out, c.deliver(s, targets, cmd.Text)...)

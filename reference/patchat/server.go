@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -125,9 +126,12 @@ func (s *Server) prepare() (*hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	acc, err := LoadAccounts(s.cfg.AccountsFile, s.cfg.HashCost)
+	acc, err := LoadAccounts(s.accountsFile(), s.cfg.HashCost)
 	if err != nil {
 		return nil, err
+	}
+	if s.cfg.Faults.AccountsTrailingSpace {
+		acc.keySuffix = " "
 	}
 	return newHub(s.cfg, st, acc), nil
 }
@@ -159,12 +163,16 @@ type hub struct {
 	nextID SessionID
 
 	wg sync.WaitGroup // one per connection goroutine
+
+	loginMu sync.Mutex   // SerialLogins fault: held by the connection going through login
+	ln      net.Listener // closed by exit, the Exit* faults' "process exit"
+	exited  atomic.Value // string: why exit was called
 }
 
 func newHub(cfg Config, st style, acc *Accounts) *hub {
 	return &hub{
 		cfg: cfg, style: st, accounts: acc, log: cfg.Logger,
-		core:  NewCore(cfg.Capacity, cfg.Faults),
+		core:  NewCore(coreCapacity(cfg), cfg.Faults),
 		conns: map[SessionID]*conn{},
 	}
 }
@@ -176,6 +184,7 @@ func (h *hub) serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
 	defer stop()
+	h.ln = ln
 	var err error
 	for {
 		nc, aerr := ln.Accept()
@@ -194,5 +203,8 @@ func (h *hub) serve(ctx context.Context, ln net.Listener) error {
 	cancel()
 	h.wg.Wait()
 	h.log.Info("patchat stopped")
+	if why, _ := h.exited.Load().(string); why != "" {
+		return fmt.Errorf("%w: %s", ErrExited, why)
+	}
 	return err
 }

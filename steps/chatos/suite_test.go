@@ -25,6 +25,12 @@ import (
 // configured by cfg.
 func runAgainst(t *testing.T, cfg refchatos.Config, tags string) *results.Run {
 	t.Helper()
+	return runWith(t, cfg, tags, 8)
+}
+
+// runWith is runAgainst with a given number of scenarios at once.
+func runWith(t *testing.T, cfg refchatos.Config, tags string, concurrency int) *results.Run {
+	t.Helper()
 	var logOut io.Writer = io.Discard
 	if os.Getenv("CHATSPEC_SERVER_LOG") != "" {
 		logOut = os.Stderr
@@ -37,7 +43,7 @@ func runAgainst(t *testing.T, cfg refchatos.Config, tags string) *results.Run {
 	t.Cleanup(func() { _ = tg.Close() })
 	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second, Quiet: 250 * time.Millisecond}
 	run, err := steps.Run(context.Background(), chatos.Suite(steps.Suite{Features: features.ChatOS()}), env,
-		steps.Options{Tags: tags, Concurrency: 8})
+		steps.Options{Tags: tags, Concurrency: concurrency})
 	require.NoError(t, err)
 	return run
 }

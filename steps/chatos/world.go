@@ -63,6 +63,7 @@ func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
 	registerRobustness(sc, w)
 	registerObservations(sc, w)
 	registerRawCase(sc, w)
+	registerSensitivity(sc, w)
 }
 
 // who returns the actor playing role, creating it on first mention.

@@ -42,6 +42,11 @@ func (w *world) isLoggedIn(role string) error {
 		return err
 	}
 	res, err := w.accepted(role, a.sess, wire.ActionLogin, credentials(a.user, a.password))
+	if err != nil && res.Refused {
+		// The server refused a new account's login: whatever the scenario
+		// checks could not be set up. PAT-4.4-1 judges that login.
+		return steps.Blocked(role+" logging in with a new account", "PAT-4.4-1", err)
+	}
 	if err != nil {
 		return err
 	}

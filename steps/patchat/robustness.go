@@ -75,11 +75,16 @@ func (w *world) sendsEndlessLine(role string) error {
 // saysDirty sends a message whose text carries forbidden bytes; a refusal or
 // a closed connection is fine (noted), what matters is what others receive.
 func (w *world) saysDirty(role, label, room string) error {
+	return w.saysWith(role, label, room, dirty)
+}
+
+// saysWith says the text labelled label followed by payload in room.
+func (w *world) saysWith(role, label, room, payload string) error {
 	a := w.who(role)
 	if err := w.switches(role, room); err != nil {
 		return err
 	}
-	res, err := w.do(a.sess, wire.ActionSay, wire.Vars{wire.VarText: w.text(label) + dirty})
+	res, err := w.do(a.sess, wire.ActionSay, wire.Vars{wire.VarText: w.text(label) + payload})
 	switch {
 	case err != nil:
 		w.Notef("%s's message with forbidden bytes got: %v", role, err)

@@ -49,10 +49,16 @@ func referenceTarget(t *testing.T, cfg refpat.Config) target.Target {
 // run runs the Pat Chat suite (the scenarios the tags select) against tg.
 func run(t *testing.T, tg target.Target, d *wire.Dialect, tags string, strict bool) *results.Run {
 	t.Helper()
+	return runWith(t, tg, d, tags, strict, 8)
+}
+
+// runWith is run with a given number of scenarios at once.
+func runWith(t *testing.T, tg target.Target, d *wire.Dialect, tags string, strict bool, concurrency int) *results.Run {
+	t.Helper()
 	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second,
 		Quiet: 250 * time.Millisecond, Dialect: d.Name, Extra: d}
 	r, err := steps.Run(context.Background(), patchat.Suite(steps.Suite{Features: features.PatChat()}), env,
-		steps.Options{Tags: tags, Concurrency: 8, Strict: strict})
+		steps.Options{Tags: tags, Concurrency: concurrency, Strict: strict})
 	require.NoError(t, err)
 	return r
 }
@@ -116,5 +122,39 @@ func TestRemoteTargetMarksRestartChecksUntestable(t *testing.T) {
 		res := r.Results[0]
 		require.Equal(t, results.Untestable, res.Outcome, id)
 		require.Contains(t, res.Message, "needs --exec", id)
+	}
+}
+
+// BenchmarkPatChatSuite times a whole Pat Chat run (restarts, 100 users at
+// once and all) against the in-process reference: the figure behind "under
+// 3 s".
+func BenchmarkPatChatSuite(b *testing.B) {
+	d, err := dialects.Get("reference")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dl, err := wire.Parse(d, "reference.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		cfg := refpat.Config{HashCost: bcrypt.MinCost, AccountsFile: filepath.Join(b.TempDir(), "accounts.txt")}
+		tg, err := target.InProcess(context.Background(), func(ctx context.Context, ln net.Listener) error {
+			return refpat.Serve(ctx, ln, cfg)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second,
+			Quiet: 250 * time.Millisecond, Dialect: dl.Name, Extra: dl}
+		r, err := steps.Run(context.Background(), patchat.Suite(steps.Suite{Features: features.PatChat()}), env,
+			steps.Options{Concurrency: 8})
+		_ = tg.Close()
+		if err != nil || !r.Certified() {
+			var sb strings.Builder
+			_ = reports.Console(&sb, []*results.Run{r}, reports.ConsoleOptions{})
+			b.Fatalf("run failed: %v\n%s", err, sb.String())
+		}
+		b.ReportMetric(float64(len(r.Results)), "scenarios")
 	}
 }

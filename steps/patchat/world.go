@@ -91,6 +91,7 @@ func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
 	registerServer(sc, w)
 	registerRobustness(sc, w)
 	registerRawCase(sc, w)
+	registerSensitivity(sc, w)
 }
 
 var (
