@@ -54,6 +54,9 @@ type Log struct {
 	start   time.Time
 	entries []Entry
 	dropped int
+
+	events     []Event // typed events (events.go)
+	lostEvents int
 }
 
 // New starts an empty log whose clock starts now.
