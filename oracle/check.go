@@ -30,6 +30,11 @@ type Options struct {
 	// read to the end (the load workload) can say that; a suite's scenarios
 	// stop reading when their steps are done.
 	Lost bool
+	// Settled is a time by which the server has handled every message (a
+	// load run: when nothing has arrived for the drain time). A message
+	// delivered to nobody and never answered was handled before it; 0
+	// means the end of the history.
+	Settled time.Duration
 }
 
 // MaxRunes is the longest text judged: longer (or malformed) texts are what
@@ -89,6 +94,9 @@ func (c *checker) window(m int32) (time.Duration, time.Duration) {
 	}
 	if w1 == results.Forever {
 		w1 = c.h.End
+		if c.opts.Settled > 0 {
+			w1 = c.opts.Settled
+		}
 	}
 	return msg.At, max(w1, msg.At)
 }

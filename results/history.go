@@ -16,7 +16,7 @@ type History struct {
 	Messages   []Message     `json:"messages"`
 	Deliveries []Delivery    `json:"deliveries"` // in time order
 	Spans      []Span        `json:"spans"`
-	End        time.Duration `json:"end"`             // the last event: spans still open end after it
+	End        time.Duration `json:"end"`               // the last event: spans still open end after it
 	Dropped    int           `json:"dropped,omitempty"` // events not kept (bounded logs)
 }
 
