@@ -168,7 +168,7 @@ func (w *world) connect(ctx context.Context, i int) (client, error) {
 // drive runs every client for the duration at its rate; each has its own
 // random source drawn from the run's, so a seed gives the same choices.
 func (w *world) drive(ctx context.Context, clients []client, rng *rand.Rand) []string {
-	ctx, cancel := context.WithTimeout(ctx, w.cfg.Duration)
+	until, cancel := context.WithTimeout(ctx, w.cfg.Duration)
 	defer cancel()
 	every := time.Duration(float64(time.Second) / w.cfg.Rate)
 	var mu sync.Mutex
@@ -177,7 +177,7 @@ func (w *world) drive(ctx context.Context, clients []client, rng *rand.Rand) []s
 	for _, c := range clients {
 		crng := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
 		wg.Go(func() {
-			if err := pace(ctx, every, crng, c); err != nil {
+			if err := pace(ctx, until, every, crng, c); err != nil {
 				mu.Lock()
 				errs = append(errs, err.Error())
 				mu.Unlock()
@@ -188,18 +188,19 @@ func (w *world) drive(ctx context.Context, clients []client, rng *rand.Rand) []s
 	return errs
 }
 
-// pace calls act every interval (jittered) until ctx ends; a client whose
-// action fails stops, and its error is reported.
-func pace(ctx context.Context, every time.Duration, rng *rand.Rand, c client) error {
+// pace calls act every interval (jittered) until until ends; a client
+// whose action fails stops, and its error is reported. An action started
+// is finished under ctx, so no message is cut off half-sent at the end.
+func pace(ctx, until context.Context, every time.Duration, rng *rand.Rand, c client) error {
 	t := time.NewTimer(time.Duration(rng.Int64N(int64(every) + 1)))
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-until.Done():
 			return nil
 		case <-t.C:
 		}
-		if err := c.act(ctx, rng); err != nil && ctx.Err() == nil {
+		if err := c.act(ctx, rng); err != nil {
 			return err
 		}
 		t.Reset(every/2 + time.Duration(rng.Int64N(int64(every)+1)))

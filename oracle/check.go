@@ -42,6 +42,20 @@ type Options struct {
 // them; their own scenarios judge them.
 const MaxRunes = 512
 
+// plain reports whether a text is one a conforming client writes: valid
+// UTF-8, at most MaxRunes characters, no control character but tab.
+func plain(s string) bool {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxRunes {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // checker holds the indexes of one Check.
 type checker struct {
 	h       *results.History
@@ -74,7 +88,7 @@ func (c *checker) index() {
 	c.judged = make([]bool, len(c.h.Messages))
 	for i, m := range c.h.Messages {
 		c.first[i] = results.Forever
-		c.judged[i] = !m.Repeated && utf8.ValidString(m.Text) && utf8.RuneCountInString(m.Text) <= MaxRunes
+		c.judged[i] = !m.Repeated && plain(m.Text)
 	}
 	for _, d := range c.h.Deliveries {
 		if d.Msg >= 0 && d.At < c.first[d.Msg] {
@@ -121,8 +135,15 @@ func (c *checker) Classify(m int32, conn int32, room string) Class {
 }
 
 // inRooms classifies a room message: by the room it was labelled with when
-// that is one of its rooms, else by the best of its rooms.
+// that is one of its rooms (or its rooms are not known), else by the best
+// of its rooms.
 func (c *checker) inRooms(rooms []string, conn int32, room string, w0, w1 time.Duration) Class {
+	if len(rooms) == 0 { // sent to a current room nobody recorded: judged by the label alone
+		if room == "" {
+			return May
+		}
+		return c.held(conn, results.SpanMember, room, w0, w1)
+	}
 	for _, r := range rooms {
 		if r == room {
 			return c.held(conn, results.SpanMember, room, w0, w1)

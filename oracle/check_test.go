@@ -167,7 +167,7 @@ func TestDuplicatesOrderLossAndInventions(t *testing.T) {
 		{At: 23 * ms, Conn: 1, Msg: 0, Kind: results.KindPublic, From: "mallory"},
 	}
 	assert.Equal(t, []string{"corrupted COP-3.6-1 tok-abcdefgh-1 to b", "invented COP-3.6-1 made up to b",
-		"corrupted COP-3.6-1 tok-abcdefgh-1 to b"}, kinds(Check(odd, Options{Protocol: "chatos"})))
+		"forged COP-2.3-1 tok-abcdefgh-1 to b"}, kinds(Check(odd, Options{Protocol: "chatos"})))
 }
 
 // TestPrivateMessagesByRecipient: only the addressee must, a third party

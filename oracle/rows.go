@@ -35,6 +35,8 @@ func expected(k Kind) string {
 		return "one sender's messages delivered in the order they were written"
 	case KindLost:
 		return "the message delivered to every addressee"
+	case KindForged:
+		return "the sender named as the connection that wrote it"
 	}
 	return "the text and the sender delivered exactly as written"
 }
@@ -44,25 +46,39 @@ func expected(k Kind) string {
 // violation's Where) at least as red as the violation, saying the history
 // checker found it.
 func Apply(run *results.Run, rep Report) {
-	for _, v := range rep.Violations {
+	noted := map[string]int{} // scenario -> violations noted on its row
+	n := len(run.Results)
+	for k, v := range rep.Violations {
+		if k == MaxRows {
+			run.Results = append(run.Results, results.Result{Protocol: run.Protocol, Scenario: ScenarioPrefix + "more",
+				Outcome: results.Info, Message: fmt.Sprintf("%d more violations not listed", len(rep.Violations)-k+rep.Omitted)})
+			break
+		}
 		row := Row(run.Protocol, v)
 		run.Results = append(run.Results, row)
-		for i := range run.Results {
-			res := &run.Results[i]
-			if res.Location != v.Where || strings.HasPrefix(res.Scenario, ScenarioPrefix) {
-				continue
-			}
-			before := res.Outcome
-			res.Outcome = results.Worse(res.Outcome, row.Outcome)
-			res.Notes = append(res.Notes, fmt.Sprintf("%s (on %s)", v.String(), v.Req))
-			if before != res.Outcome {
-				res.Message = "found by the history checker, not by this scenario's own checks: " + v.String()
-				res.Transcript = row.Transcript
+		for i := range run.Results[:n] {
+			if res := &run.Results[i]; res.Location == v.Where {
+				mark(res, row, v, noted)
 			}
 		}
 	}
-	if rep.Omitted > 0 {
-		run.Results = append(run.Results, results.Result{Protocol: run.Protocol, Scenario: ScenarioPrefix + "more",
-			Outcome: results.Info, Message: fmt.Sprintf("%d more violations not listed", rep.Omitted)})
+}
+
+// MaxRows bounds the violation rows one run gets.
+const MaxRows = 20
+
+// maxNotes bounds the violations noted on one scenario's row.
+const maxNotes = 3
+
+// mark turns a scenario's row at least as red as a violation found in it.
+func mark(res *results.Result, row results.Result, v Violation, noted map[string]int) {
+	before := res.Outcome
+	res.Outcome = results.Worse(res.Outcome, row.Outcome)
+	if noted[v.Where]++; noted[v.Where] <= maxNotes {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s (on %s)", v.String(), v.Req))
+	}
+	if before != res.Outcome {
+		res.Message = "found by the history checker, not by this scenario's own checks: " + v.String()
+		res.Transcript = "history checker:\n" + row.Transcript + res.Transcript
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chatspec/chatspec/results"
 )
@@ -16,7 +17,8 @@ const (
 	KindLeak      Kind = "leak"      // a MUST NOT receiver got the message
 	KindDuplicate Kind = "duplicate" // one receiver got one message twice
 	KindOrder     Kind = "order"     // one sender's messages arrived out of order
-	KindCorrupted Kind = "corrupted" // the text or the sender changed on the way
+	KindCorrupted Kind = "corrupted" // the text changed on the way
+	KindForged    Kind = "forged"    // the sender changed on the way
 	KindInvented  Kind = "invented"  // a text no client wrote
 	KindLost      Kind = "lost"      // a MUST receiver never got the message
 )
@@ -39,7 +41,7 @@ type Violation struct {
 // String is the violation in one line, for consoles and row messages.
 func (v Violation) String() string {
 	return fmt.Sprintf("history checker: %s of %q from %s to %s (sent %s, received %s): %s",
-		v.Kind, v.Text, v.Sender, v.Receiver, clock(v.Sent), clock(v.Got), v.Why)
+		v.Kind, short(v.Text), v.Sender, v.Receiver, clock(v.Sent), clock(v.Got), v.Why)
 }
 
 // Report is the outcome of a check: the violations (at most MaxViolations
@@ -124,6 +126,8 @@ func (c *checker) requirement(kind Kind, mk results.MessageKind, left bool) stri
 		return "PAT-H-2"
 	case kind == KindOrder:
 		return "COP-H-2"
+	case kind == KindForged && !pat:
+		return "COP-2.3-1"
 	case pat && left:
 		return "PAT-6.4-1"
 	case pat:
@@ -145,10 +149,13 @@ func (c *checker) sendLine(m *results.Message) string {
 	case results.KindPrivate:
 		to = fmt.Sprintf(" to=%q", m.To)
 	case results.KindRoom:
-		to = fmt.Sprintf(" rooms=%q", strings.Join(m.Rooms, ","))
+		to = " to the current room"
+		if len(m.Rooms) > 0 {
+			to = fmt.Sprintf(" rooms=%q", strings.Join(m.Rooms, ","))
+		}
 	}
 	return fmt.Sprintf("%8.3fs %-14s -> %s message%s text=%q", m.At.Seconds(), c.h.Conns[m.Conn].Name,
-		m.Kind, to, m.Text)
+		m.Kind, to, short(m.Text))
 }
 
 // receiveLine renders a delivery as a transcript line.
@@ -162,7 +169,7 @@ func (c *checker) receiveLine(d *results.Delivery) string {
 		room = fmt.Sprintf(" room=%q", d.Room)
 	}
 	return fmt.Sprintf("%8.3fs %-14s <- %s message from=%q%s text=%q", d.At.Seconds(), c.h.Conns[d.Conn].Name,
-		d.Kind, d.From, room, text)
+		d.Kind, d.From, room, short(text))
 }
 
 func clock(t time.Duration) string {
@@ -170,4 +177,20 @@ func clock(t time.Duration) string {
 		return "never"
 	}
 	return fmt.Sprintf("%.3fs", t.Seconds())
+}
+
+// shortText is the longest text a row quotes in full.
+const shortText = 72
+
+// short cuts a long text for a row, on a character boundary, saying how
+// long it was.
+func short(s string) string {
+	if len(s) <= shortText {
+		return s
+	}
+	cut := shortText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", s[:cut], len(s))
 }
