@@ -23,7 +23,7 @@ func (c *checker) whyNot(d *results.Delivery) string {
 		return "the receiver was not logged in " + during + c.spans(d.Conn, results.SpanLogin, nil)
 	}
 	rooms := m.Rooms
-	if slices.Contains(rooms, d.Room) {
+	if len(rooms) == 0 || slices.Contains(rooms, d.Room) {
 		rooms = []string{d.Room}
 	}
 	for _, i := range c.spansOf[d.Conn] {

@@ -11,6 +11,7 @@ import (
 const (
 	ReasonNeedsExec  = "checked only when chatspec starts the server itself (--exec)"
 	ReasonNoScenario = "no scenario of this run checks it"
+	ReasonNoHistory  = "judged by the history checker over a run's deliveries; this run delivered no message to judge"
 )
 
 // AddUncovered appends an UNTESTABLE result for each requirement of the run's
@@ -42,6 +43,8 @@ func uncoveredReason(req catalog.Requirement, mode string) string {
 		return req.Untestable
 	case req.Needs == catalog.NeedsExec && mode != ModeExec:
 		return ReasonNeedsExec
+	case req.Needs == catalog.NeedsHistory:
+		return ReasonNoHistory
 	}
 	return ReasonNoScenario
 }

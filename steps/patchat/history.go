@@ -43,6 +43,9 @@ func (w *world) recordAction(s *wire.Session, action string, vars wire.Vars) fun
 	case topic != "":
 		log.Identity(conn, transcript.EvBegin, topic, key)
 	}
+	if action == wire.ActionLogin { // the document puts a user in the Main Room at login (6.1)
+		log.Identity(conn, transcript.EvBegin, transcript.TopicMember, MainRoom)
+	}
 	return func(res wire.Result, err error) { w.recordAnswer(conn, action, topic, key, res, err) }
 }
 
@@ -55,15 +58,17 @@ func (w *world) recordAnswer(conn, action, topic, key string, res wire.Result, e
 		if !res.Refused {
 			log.Acked(conn)
 		}
+	case action == wire.ActionLogin && res.Refused:
+		log.Identity(conn, transcript.EvEnded, topic, key)
+		log.Identity(conn, transcript.EvEnded, transcript.TopicMember, MainRoom)
 	case action == wire.ActionLeave || action == wire.ActionExit || res.Refused:
 		log.Identity(conn, transcript.EvEnded, topic, key)
 	case action == wire.ActionLogin:
 		log.Identity(conn, transcript.EvBegun, topic, key)
-		room := res.Vars[wire.VarRoom]
+		room := res.Vars[wire.VarRoom] // where the server says it put the user; begun at the login if it is not the Main Room
 		if room == "" {
 			room = MainRoom
 		}
-		log.Identity(conn, transcript.EvBegin, transcript.TopicMember, room)
 		log.Identity(conn, transcript.EvBegun, transcript.TopicMember, room)
 	case topic != "":
 		log.Identity(conn, transcript.EvBegun, topic, key)
