@@ -52,9 +52,9 @@ type Result struct {
 	Sent         int              `json:"sent"`
 	Deliveries   int              `json:"deliveries"`
 	PerSecond    float64          `json:"deliveries_per_second"`
-	P50          time.Duration    `json:"latency_p50_ns"`
-	P99          time.Duration    `json:"latency_p99_ns"`
-	Max          time.Duration    `json:"latency_max_ns"`
+	LatencyP50   time.Duration    `json:"latency_p50_ns"`
+	LatencyP99   time.Duration    `json:"latency_p99_ns"`
+	LatencyMax   time.Duration    `json:"latency_max_ns"`
 	Lost         int              `json:"lost"`
 	Duplicated   int              `json:"duplicated"`
 	ClientErrors []string         `json:"client_errors,omitempty"`
@@ -234,7 +234,7 @@ func (w *world) result(d time.Duration) Result {
 	res := Result{Protocol: w.cfg.Protocol, Clients: w.cfg.Clients, Duration: d, Seed: w.cfg.Seed,
 		Sent: len(h.Messages), Deliveries: len(h.Deliveries), Lost: rep.Lost, Duplicated: rep.Duplicated, Check: rep}
 	res.PerSecond = float64(len(h.Deliveries)) / w.cfg.Duration.Seconds()
-	res.P50, res.P99, res.Max = latencies(&h)
+	res.LatencyP50, res.LatencyP99, res.LatencyMax = latencies(&h)
 	for _, v := range rep.Violations {
 		res.Rows = append(res.Rows, oracle.Row(w.cfg.Protocol, v))
 	}

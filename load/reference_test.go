@@ -50,7 +50,7 @@ func TestReferencesGiveNoViolations(t *testing.T) {
 		return refchatos.Serve(ctx, ln, refchatos.DefaultConfig())
 	})
 	res := run(t, Config{Protocol: ChatOS, Addr: addr, Clients: 12, Duration: 1500 * time.Millisecond, Rate: 10, Seed: 1})
-	t.Logf("%s: sent %d, deliveries %d, judged %d, p50 %v p99 %v max %v", res.Protocol, res.Sent, res.Deliveries, res.Check.Judged, res.P50, res.P99, res.Max)
+	t.Logf("%s: sent %d, deliveries %d, judged %d, p50 %v p99 %v max %v", res.Protocol, res.Sent, res.Deliveries, res.Check.Judged, res.LatencyP50, res.LatencyP99, res.LatencyMax)
 	assert.Zero(t, res.Violations(), "%v", res.Check.Violations)
 	assert.Greater(t, res.Deliveries, 500)
 	assert.Greater(t, res.Check.Judged, 500)
@@ -60,7 +60,7 @@ func TestReferencesGiveNoViolations(t *testing.T) {
 	})
 	res = run(t, Config{Protocol: PatChat, Addr: addr, Clients: 12, Duration: 1500 * time.Millisecond, Rate: 10, Seed: 1,
 		Dialect: referenceDialect(t)})
-	t.Logf("%s: sent %d, deliveries %d, judged %d, p50 %v p99 %v max %v", res.Protocol, res.Sent, res.Deliveries, res.Check.Judged, res.P50, res.P99, res.Max)
+	t.Logf("%s: sent %d, deliveries %d, judged %d, p50 %v p99 %v max %v", res.Protocol, res.Sent, res.Deliveries, res.Check.Judged, res.LatencyP50, res.LatencyP99, res.LatencyMax)
 	assert.Zero(t, res.Violations(), "%v", res.Check.Violations)
 	assert.Greater(t, res.Deliveries, 100)
 }

@@ -141,7 +141,7 @@ func workloadDialect(s serverFlags) (*wirepatchat.Dialect, error) {
 func printLoad(w io.Writer, r load.Result) {
 	fmt.Fprintf(w, "%s: %d clients, %s, seed %d\n", r.Protocol, r.Clients, r.Duration.Round(time.Millisecond), r.Seed)
 	fmt.Fprintf(w, "  messages sent     %d\n  deliveries        %d (%.0f/s)\n", r.Sent, r.Deliveries, r.PerSecond)
-	fmt.Fprintf(w, "  latency           p50 %s  p99 %s  max %s\n", round(r.P50), round(r.P99), round(r.Max))
+	fmt.Fprintf(w, "  latency           p50 %s  p99 %s  max %s\n", round(r.LatencyP50), round(r.LatencyP99), round(r.LatencyMax))
 	fmt.Fprintf(w, "  lost              %d\n  duplicated        %d\n  violations        %d\n",
 		r.Lost, r.Duplicated, r.Violations())
 	for i, e := range r.ClientErrors {
