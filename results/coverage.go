@@ -12,6 +12,7 @@ const (
 	ReasonNeedsExec  = "checked only when chatspec starts the server itself (--exec)"
 	ReasonNoScenario = "no scenario of this run checks it"
 	ReasonNoHistory  = "judged by the history checker over a run's deliveries; this run delivered no message to judge"
+	ReasonHistory    = "judged by the history checker over every delivery of a run, not by a scenario of its own"
 )
 
 // AddUncovered appends an UNTESTABLE result for each requirement of the run's
