@@ -65,6 +65,9 @@ type Result struct {
 // Violations is how many violations the checker found.
 func (r Result) Violations() int { return len(r.Check.Violations) + r.Check.Omitted }
 
+// maxEvents bounds the events a load run records (about 150 bytes each).
+const maxEvents = 16 << 20
+
 // client is one simulated user.
 type client interface {
 	// act does one random thing (a message, a room change).
@@ -89,6 +92,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	cfg = defaults(cfg)
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	w := &world{cfg: cfg, log: transcript.New(), run: letters(rng, 5)}
+	w.log.SetMaxEvents(maxEvents)
 	for i := range cfg.Clients {
 		w.nicks = append(w.nicks, fmt.Sprintf("l%s%d", w.run, i))
 	}

@@ -98,7 +98,7 @@ func TestALeakAfterLeavingNamesTheLeave(t *testing.T) {
 	assert.Equal(t, "PAT-6.4-1", v.Req)
 	assert.Equal(t, "alice", v.Sender)
 	assert.Equal(t, "bob", v.Receiver)
-	assert.Equal(t, "s2", v.Where)
+	assert.Equal(t, "s1", v.Where, "found in the scenario that wrote the message")
 	assert.Equal(t, `the receiver had left room "r" (asked 0.050s, confirmed 0.060s) before the message was written at 0.100s`, v.Why)
 	assert.Equal(t, []string{
 		`   0.100s alice          -> room message rooms="r" text="tok-1"`,

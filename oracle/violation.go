@@ -31,7 +31,7 @@ type Violation struct {
 	Text     string        `json:"text"`     // the message
 	Sender   string        `json:"sender"`   // connection (nickname)
 	Receiver string        `json:"receiver"` // connection (nickname)
-	Where    string        `json:"where"`    // the receiver's scenario, or "load"
+	Where    string        `json:"where"`    // the sender's scenario (the receiver's when no client wrote it), or "load"
 	Sent     time.Duration `json:"sent"`     // when the message was written (-1: unknown)
 	Got      time.Duration `json:"got"`      // when it arrived (-1: never)
 	Why      string        `json:"why"`
@@ -87,6 +87,7 @@ func (c *checker) reportAs(kind Kind, j, i, msg int32, why string) {
 	if msg >= 0 {
 		m := &c.h.Messages[msg]
 		v.Text, v.Sender, v.Sent, kindOf = m.Text, c.who(m.Conn, m.At), m.At, m.Kind
+		v.Where = c.h.Conns[m.Conn].Where // the scenario that wrote it: a public message reaches other scenarios too
 		v.Excerpts = append(v.Excerpts, c.sendLine(m))
 	}
 	if j >= 0 {
@@ -101,7 +102,7 @@ func (c *checker) reportAs(kind Kind, j, i, msg int32, why string) {
 func (c *checker) reportLost(m, conn int32) {
 	msg := &c.h.Messages[m]
 	c.out.add(Violation{Kind: KindLost, Req: c.requirement(KindLost, msg.Kind, false), Text: msg.Text,
-		Sender: c.who(msg.Conn, msg.At), Receiver: c.who(conn, msg.At), Where: c.h.Conns[conn].Where,
+		Sender: c.who(msg.Conn, msg.At), Receiver: c.who(conn, msg.At), Where: c.h.Conns[msg.Conn].Where,
 		Sent: msg.At, Got: -1, Why: c.whyMust(msg), Excerpts: []string{c.sendLine(msg)}})
 }
 

@@ -46,9 +46,18 @@ type Event struct {
 	Text  string
 }
 
-// MaxEvents bounds the typed events one log keeps (a load run keeps one log
-// for all its clients; past the bound events are counted, not kept).
-const MaxEvents = 8 << 20
+// MaxEvents bounds the typed events one log keeps unless SetMaxEvents
+// says otherwise; past the bound events are counted, not kept, so a server
+// that floods a scenario cannot grow it without bound.
+const MaxEvents = 1 << 16
+
+// SetMaxEvents changes the bound (a load run keeps one log for all its
+// clients and millions of deliveries).
+func (l *Log) SetMaxEvents(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.maxEvents = n
+}
 
 // Record adds a typed event, stamped with the log's clock.
 func (l *Log) Record(ev Event) {
@@ -58,7 +67,11 @@ func (l *Log) Record(ev Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ev.At = time.Since(l.start)
-	if len(l.events) >= MaxEvents {
+	limit := l.maxEvents
+	if limit <= 0 {
+		limit = MaxEvents
+	}
+	if len(l.events) >= limit {
 		l.lostEvents++
 		return
 	}

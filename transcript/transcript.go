@@ -57,6 +57,7 @@ type Log struct {
 
 	events     []Event // typed events (events.go)
 	lostEvents int
+	maxEvents  int // 0: MaxEvents
 }
 
 // New starts an empty log whose clock starts now.

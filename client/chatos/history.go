@@ -14,12 +14,10 @@ func recordSend(log *transcript.Log, conn string, p wire.Packet) {
 		log.Sent(conn, transcript.TopicPublic, "", nil, m.Text)
 	case wire.PrivateMessage:
 		log.Sent(conn, transcript.TopicPrivate, m.To, nil, m.Text)
-	case wire.PresentID:
-		log.Identity(conn, transcript.EvBegin, transcript.TopicBridge, "")
 	}
 }
 
-// recordReceive files a message, or the answer to a login or a bridge, as a
+// recordReceive files a message, or the answer to a login, as a
 // typed transcript event.
 func recordReceive(log *transcript.Log, conn string, p wire.Packet) {
 	switch m := p.(type) {
@@ -31,7 +29,5 @@ func recordReceive(log *transcript.Log, conn string, p wire.Packet) {
 		log.Got(conn, transcript.TopicPublic, m.From, "", m.Text)
 	case wire.PrivateMessage:
 		log.Got(conn, transcript.TopicPrivate, m.From, "", m.Text)
-	case wire.Established:
-		log.Identity(conn, transcript.EvBegun, transcript.TopicBridge, "")
 	}
 }
