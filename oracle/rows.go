@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/chatspec/chatspec/catalog"
@@ -55,11 +56,15 @@ func Apply(run *results.Run, rep Report) {
 			break
 		}
 		row := Row(run.Protocol, v)
-		run.Results = append(run.Results, row)
+		seen := false // the scenario already failed on this requirement: a note, no second row
 		for i := range run.Results[:n] {
 			if res := &run.Results[i]; res.Location == v.Where {
+				seen = seen || (slices.Contains(res.Reqs, v.Req) && results.Worse(res.Outcome, row.Outcome) == res.Outcome)
 				mark(res, row, v, noted)
 			}
+		}
+		if !seen {
+			run.Results = append(run.Results, row)
 		}
 	}
 }
