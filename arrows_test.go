@@ -49,7 +49,7 @@ var rules = map[string]rule{
 	"reference/patchat": {module: []string{"wire"}, external: []string{bcrypt}},
 	"client/chatos":     {module: []string{"wire/chatos", "transcript"}},
 	"client/patchat":    {module: []string{"wire/patchat", "transcript"}},
-	"steps": {module: []string{"catalog", "profile", "results", "target", "transcript"},
+	"steps": {module: []string{"catalog", "profile", "results", "target", "transcript", "oracle"},
 		external: []string{godog}},
 	"steps/chatos": {module: []string{"steps", "client/chatos", "wire/chatos", "catalog", "profile", "results",
 		"target", "transcript"}, external: []string{godog}},
@@ -59,6 +59,8 @@ var rules = map[string]rule{
 	"fuzz":           {module: []string{"target", "results", "catalog", "transcript"}},
 	"fuzz/chatos":    {module: []string{"fuzz", "wire/chatos", "client/chatos", "target", "results", "transcript"}},
 	"fuzz/patchat":   {module: []string{"fuzz", "wire/patchat", "client/patchat", "dialects", "target", "results", "transcript"}},
+	"oracle":         {module: []string{"catalog", "results", "transcript"}},
+	"load":           {module: []string{"oracle", "results", "transcript", "wire/chatos", "wire/patchat"}},
 	"cmd/chatspec":   {module: []string{""}, external: []string{"github.com/mattn/go-isatty", bcrypt}},
 }
 

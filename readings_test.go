@@ -16,8 +16,8 @@ import (
 const readingsFile = "catalog/readings.md"
 
 var (
-	readingAnchor = regexp.MustCompile(`<a id="([AP][0-9]+)"></a>`)
-	readingCite   = regexp.MustCompile(`\b[AP][0-9]{1,2}\b`)
+	readingAnchor = regexp.MustCompile(`<a id="([APH][0-9]+)"></a>`)
+	readingCite   = regexp.MustCompile(`\b[APH][0-9]{1,2}\b`)
 	// outside are markers of files outside the repository that a comment or
 	// test once leaned on (split so this file does not match itself).
 	outside = []string{"spec" + "-notes", "/work/" + "shared", "shared/" + "seeds"}

@@ -31,6 +31,10 @@ const (
 // the server itself (port default, startup file, restart).
 const NeedsExec = "exec"
 
+// NeedsHistory marks a requirement no single scenario checks: the history
+// checker (package oracle) judges it over every delivery of a run.
+const NeedsHistory = "history"
+
 // Requirement is one checkable statement of a protocol document.
 type Requirement struct {
 	ID         string // e.g. "COP-3.5-6"; never derived from anything else
@@ -38,7 +42,7 @@ type Requirement struct {
 	Section    string // "3.5", "1", or "R" for robustness
 	Level      Level
 	Text       string // chatspec's own one-line reading
-	Needs      string // NeedsExec, or empty
+	Needs      string // NeedsExec, NeedsHistory, or empty
 	Untestable string // why it cannot be checked over the wire, or empty
 }
 

@@ -67,8 +67,8 @@ func TestAllIsSorted(t *testing.T) {
 
 func TestForProtocol(t *testing.T) {
 	cop, pat := ForProtocol(ChatOS), ForProtocol(PatChat)
-	assert.Len(t, cop, 42)
-	assert.Len(t, pat, 31)
+	assert.Len(t, cop, 44)
+	assert.Len(t, pat, 33)
 	for _, r := range cop {
 		assert.Equal(t, ChatOS, r.Protocol)
 	}

@@ -13,8 +13,9 @@ import (
 var ErrMalformedCatalog = errors.New("malformed requirement catalogue")
 
 // idPattern is the shape of a requirement ID: prefix, section, number.
-// The section is dotted numbers or "R" (robustness).
-var idPattern = regexp.MustCompile(`^(COP|PAT)-([0-9]+(?:\.[0-9]+)*|R)-([0-9]+)$`)
+// The section is dotted numbers, "R" (robustness) or "H" (properties of the
+// whole run's history, judged by the history checker).
+var idPattern = regexp.MustCompile(`^(COP|PAT)-([0-9]+(?:\.[0-9]+)*|R|H)-([0-9]+)$`)
 
 var protocolOfPrefix = map[string]string{"COP": ChatOS, "PAT": PatChat}
 
@@ -68,8 +69,8 @@ func parseLine(line string) (Requirement, error) {
 	if !r.Level.Valid() {
 		return Requirement{}, fmt.Errorf("%s: level %q is not MUST, SHOULD or INFO", r.ID, f[1])
 	}
-	if r.Needs != "" && r.Needs != NeedsExec {
-		return Requirement{}, fmt.Errorf("%s: needs %q is not %q or -", r.ID, f[2], NeedsExec)
+	if r.Needs != "" && r.Needs != NeedsExec && r.Needs != NeedsHistory {
+		return Requirement{}, fmt.Errorf("%s: needs %q is not %q, %q or -", r.ID, f[2], NeedsExec, NeedsHistory)
 	}
 	if r.Text == "" || r.Text == "-" {
 		return Requirement{}, fmt.Errorf("%s: empty text", r.ID)

@@ -11,6 +11,8 @@ import (
 const (
 	ReasonNeedsExec  = "checked only when chatspec starts the server itself (--exec)"
 	ReasonNoScenario = "no scenario of this run checks it"
+	ReasonNoHistory  = "judged by the history checker over a run's deliveries; this run delivered no message to judge"
+	ReasonHistory    = "judged by the history checker over every delivery of a run, not by a scenario of its own"
 )
 
 // AddUncovered appends an UNTESTABLE result for each requirement of the run's
@@ -32,7 +34,7 @@ func AddUncovered(run *Run, reqs []catalog.Requirement) {
 		reason := uncoveredReason(req, run.Mode)
 		run.Results = append(run.Results, Result{
 			Protocol: req.Protocol, Reqs: []string{req.ID}, Level: req.Level, Section: req.Section,
-			Outcome: Untestable, Message: reason, NotSelected: reason == ReasonNoScenario,
+			Outcome: Untestable, Message: reason, NotSelected: reason == ReasonNoScenario || reason == ReasonNoHistory,
 		})
 	}
 }
@@ -43,6 +45,8 @@ func uncoveredReason(req catalog.Requirement, mode string) string {
 		return req.Untestable
 	case req.Needs == catalog.NeedsExec && mode != ModeExec:
 		return ReasonNeedsExec
+	case req.Needs == catalog.NeedsHistory:
+		return ReasonNoHistory
 	}
 	return ReasonNoScenario
 }

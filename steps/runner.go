@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chatspec/chatspec/catalog"
+	"github.com/chatspec/chatspec/oracle"
 	"github.com/chatspec/chatspec/results"
 	"github.com/cucumber/godog"
 )
@@ -67,6 +68,7 @@ func Run(ctx context.Context, suite Suite, env *Env, opt Options) (*results.Run,
 	}
 	r.finalCheck()
 	run.Results, run.Crashes = r.results, r.crashes
+	oracle.Audit(run, r.history) // run-wide delivery checks over every scenario's transcript
 	run.Duration = time.Since(run.Started)
 	run.TargetLog = env.Target.Log()
 	run.Sort()
@@ -103,6 +105,7 @@ type runner struct {
 	unnamed     *halt                // a death whose suspects are being rerun one at a time
 	malformed   atomic.Int64
 	budget      results.TranscriptBudget // bounds the transcripts the run keeps
+	history     []oracle.Source          // every scenario's typed transcript events
 }
 
 // pass runs godog once over the features with one tag expression, or over
@@ -216,6 +219,9 @@ func (r *runner) record(res results.Result, s *Scenario, err error, failed *godo
 	res.Notes = s.Notes()
 	bound(&res)
 	res.Transcript = s.Log.String() // add bounds it, once the outcome is final
+	r.mu.Lock()
+	r.history = append(r.history, oracle.SourceOf(s.Log, res.Location))
+	r.mu.Unlock()
 	return res
 }
 

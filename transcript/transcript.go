@@ -54,6 +54,10 @@ type Log struct {
 	start   time.Time
 	entries []Entry
 	dropped int
+
+	events     []Event // typed events (events.go)
+	lostEvents int
+	maxEvents  int // 0: MaxEvents
 }
 
 // New starts an empty log whose clock starts now.

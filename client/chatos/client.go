@@ -94,13 +94,21 @@ func Dial(ctx context.Context, addr, name string, log *transcript.Log, opts Opti
 // Timeout is the client's default wait.
 func (c *Client) Timeout() time.Duration { return c.opts.Timeout }
 
-// Send encodes and writes one packet.
+// Send encodes and writes one packet. Messages and logins also go into the
+// transcript's typed events, for the history checker.
 func (c *Client) Send(p wire.Packet) error {
-	return c.SendRaw(wire.Append(nil, p), p.String())
+	recordSend(c.log, c.Name, p)
+	return c.write(wire.Append(nil, p), p.String())
 }
 
 // SendRaw writes bytes as they are; desc says what they are in the transcript.
 func (c *Client) SendRaw(b []byte, desc string) error {
+	c.log.Raw(c.Name, b)
+	return c.write(b, desc)
+}
+
+// write sends bytes and logs them.
+func (c *Client) write(b []byte, desc string) error {
 	c.log.Add(c.Name, transcript.Sent, b, desc)
 	_ = c.conn.SetWriteDeadline(time.Now().Add(c.opts.Timeout))
 	if _, err := c.conn.Write(b); err != nil {
@@ -113,6 +121,7 @@ func (c *Client) SendRaw(b []byte, desc string) error {
 // SendBytewise writes b one byte per Write call, so the server sees the frame
 // split at every boundary (COP-3.1-2).
 func (c *Client) SendBytewise(b []byte, desc string) error {
+	c.log.Raw(c.Name, b)
 	c.log.Add(c.Name, transcript.Sent, b, desc+" (one byte per write)")
 	for i := range b {
 		_ = c.conn.SetWriteDeadline(time.Now().Add(c.opts.Timeout))
@@ -126,8 +135,30 @@ func (c *Client) SendBytewise(b []byte, desc string) error {
 
 // Close closes the connection.
 func (c *Client) Close() error {
+	c.drain()
 	c.log.Notef(c.Name, "closed by chatspec")
-	return c.conn.Close()
+	c.log.Identity(c.Name, transcript.EvEnd, "", "")
+	err := c.conn.Close()
+	c.log.Identity(c.Name, transcript.EvEnded, "", "")
+	return err
+}
+
+// drainWait bounds how long Close reads what the server already sent.
+const drainWait = 10 * time.Millisecond
+
+// maxDrained bounds the packets Close reads.
+const maxDrained = 256
+
+// drain reads the packets that have already arrived (briefly, bounded), so
+// the transcript and the history checker see a copy sent after the one a
+// step waited for.
+func (c *Client) drain() {
+	deadline := time.Now().Add(drainWait)
+	for range maxDrained {
+		if _, err := c.readOne(deadline); err != nil {
+			return
+		}
+	}
 }
 
 // Conn exposes the raw connection, for a bridged private connection.
@@ -158,6 +189,7 @@ func (c *Client) readOne(deadline time.Time) (wire.Packet, error) {
 	switch {
 	case err == nil:
 		c.log.Add(c.Name, transcript.Received, raw, p.String())
+		recordReceive(c.log, c.Name, p)
 		c.backlog = append(c.backlog, p)
 		c.all = append(c.all, p)
 		return p, nil
@@ -167,6 +199,7 @@ func (c *Client) readOne(deadline time.Time) (wire.Packet, error) {
 		c.err = fmt.Errorf("%w (%d bytes)", ErrByteCap, c.opts.ByteCap)
 	case errors.Is(err, io.EOF) || isReset(err):
 		c.err = ErrClosed
+		c.log.Identity(c.Name, transcript.EvEnded, "", "")
 	default:
 		c.err = fmt.Errorf("%w: %v", ErrBadFrame, err)
 		c.log.Add(c.Name, transcript.Received, c.in.Buffered(), "undecodable: "+err.Error())

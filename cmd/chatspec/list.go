@@ -111,8 +111,11 @@ func listed(req catalog.Requirement, plan []steps.Planned) listedRequirement {
 	}
 	if len(l.Scenarios) == 0 {
 		l.Reason = results.ReasonNoScenario
-		if req.Untestable != "" {
+		switch {
+		case req.Untestable != "":
 			l.Reason = req.Untestable
+		case req.Needs == catalog.NeedsHistory:
+			l.Reason = results.ReasonHistory
 		}
 	}
 	return l

@@ -17,6 +17,7 @@ Usage:
   chatspec serve chatos|patchat [flags]   run a bundled reference server in the foreground
   chatspec fuzz chatos|patchat [flags]    throw malformed input at a server
   chatspec replay FINDING                 replay one saved fuzz finding
+  chatspec load chatos|patchat [flags]    many clients chat while the history checker judges every delivery
   chatspec dialect check FILE...          validate Pat Chat dialect files
   chatspec list [chatos|patchat] [--json] every requirement with the scenarios that check it
   chatspec version                        chatspec's version and the digests a certificate quotes
@@ -44,6 +45,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return fuzzMain(rest, stdout, stderr)
 	case "replay":
 		return replayMain(rest, stdout, stderr)
+	case "load":
+		return loadMain(rest, stdout, stderr)
 	case "dialect":
 		return dialectMain(rest, stdout, stderr)
 	case "list":

@@ -11,6 +11,7 @@ import (
 
 	client "github.com/chatspec/chatspec/client/chatos"
 	"github.com/chatspec/chatspec/steps"
+	"github.com/chatspec/chatspec/transcript"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/cucumber/godog"
 )
@@ -172,6 +173,7 @@ func (w *world) floods(role string, n, size int) error {
 				return
 			}
 			_ = conn.SetWriteDeadline(time.Now().Add(w.Env.Timeout))
+			w.Log.Sent(a.main.Name, transcript.TopicPublic, "", nil, w.flood[i]) // for the history checker
 			if _, err := conn.Write(f); err != nil {
 				done <- fmt.Errorf("%s could not send message %d of the flood: %w", a.role, i+1, err)
 				return

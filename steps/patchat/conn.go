@@ -53,6 +53,7 @@ func (c *logConn) Read(p []byte) (int, error) {
 // never shows a reply ahead of its request.
 func (c *logConn) Write(p []byte) (int, error) {
 	c.log.Add(c.name, transcript.Sent, p, quote(p))
+	c.log.Raw(c.name, p)
 	n, err := c.Conn.Write(p)
 	if err != nil {
 		c.log.Notef(c.name, "write failed after %d of %d bytes: %v", n, len(p), err)

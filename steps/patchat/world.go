@@ -236,6 +236,7 @@ func (w *world) connect(a *actor) error {
 }
 
 func (w *world) closeAll() {
+	w.recordReceived()
 	w.mu.Lock()
 	sess := w.sess
 	w.sess = nil
@@ -253,7 +254,10 @@ func (w *world) do(s *wire.Session, action string, vars wire.Vars) (wire.Result,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(n)*w.timeout())
 	defer cancel()
-	return s.Do(ctx, action, vars)
+	answered := w.recordAction(s, action, vars)
+	res, err := s.Do(ctx, action, vars)
+	answered(res, err)
+	return res, err
 }
 
 func countExpects(st []wire.Step) int {

@@ -1,0 +1,93 @@
+package load
+
+import (
+	"context"
+	"net"
+	"sync"
+
+	wire "github.com/chatspec/chatspec/wire/chatos"
+)
+
+// miniChatOS is a small ChatOS server written for these tests: login,
+// public and private messages, nothing else. route decides who gets each
+// message; a test gives it one bug.
+type miniChatOS struct {
+	mu    sync.Mutex
+	users []*miniUser // logged in, in login order
+	route func(s *miniChatOS, from *miniUser, p wire.Packet) []out
+}
+
+type miniUser struct {
+	nick string
+	conn net.Conn
+}
+
+// out is one packet for one user.
+type out struct {
+	to *miniUser
+	p  wire.Packet
+}
+
+// fair is the correct routing: a public message to everyone else, a
+// private one to its addressee.
+func fair(s *miniChatOS, from *miniUser, p wire.Packet) []out {
+	var o []out
+	for _, u := range s.users {
+		switch m := p.(type) {
+		case wire.PublicMessage:
+			if u != from {
+				o = append(o, out{u, wire.PublicMessage{From: from.nick, Text: m.Text}})
+			}
+		case wire.PrivateMessage:
+			if u.nick == m.To {
+				o = append(o, out{u, wire.PrivateMessage{From: from.nick, To: m.To, Text: m.Text}})
+			}
+		}
+	}
+	return o
+}
+
+func (s *miniChatOS) serve(ctx context.Context, ln net.Listener) error {
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		go s.handle(conn)
+	}
+}
+
+func (s *miniChatOS) handle(conn net.Conn) {
+	defer conn.Close()
+	in := wire.NewReader(conn, 0)
+	u := &miniUser{conn: conn}
+	defer s.drop(u)
+	for {
+		p, _, err := in.Next()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		if l, ok := p.(wire.Login); ok && u.nick == "" {
+			u.nick = l.Nick
+			s.users = append(s.users, u)
+			_, _ = conn.Write(wire.Append(nil, wire.LoginAccepted{Nick: l.Nick}))
+		} else if u.nick != "" {
+			for _, o := range s.route(s, u, p) {
+				_, _ = o.to.conn.Write(wire.Append(nil, o.p))
+			}
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *miniChatOS) drop(u *miniUser) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, v := range s.users {
+		if v == u {
+			s.users = append(s.users[:i], s.users[i+1:]...)
+			return
+		}
+	}
+}
