@@ -51,6 +51,8 @@ func TestNoForwardedAcceptanceBlocksDependentsOnly(t *testing.T) {
 		"COP-3.5-4,COP-3.5-5 FAIL An acceptance is forwarded and both sides get the same id",
 		"COP-3.5-6 INCONCLUSIVE 11 comes only once both sides presented the id",
 		"COP-3.5-7 INCONCLUSIVE Each negotiation gets a fresh id",
+		"COP-3.5-8 INCONCLUSIVE An id that was never issued is not bridged while a negotiation waits for its second half",
+		"COP-3.5-9 INCONCLUSIVE A spent id on a third connection is not bridged while a negotiation waits for its second half",
 		"COP-3.5-9 INCONCLUSIVE More connections on an id in use are not bridged",
 		"COP-4-1 INCONCLUSIVE A departing client's nickname is released and its bridges closed",
 	}
