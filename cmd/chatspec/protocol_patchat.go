@@ -32,7 +32,7 @@ func init() {
 				return usagef("--dialect: %v", err)
 			}
 			env.Extra, env.Dialect = d, name
-			return preflight(env, d)
+			return nil
 		},
 		ownFlags:    []string{"dialect"},
 		serverFlags: patchatServerFlags,
@@ -83,7 +83,11 @@ func patchatFuzzer(dialect string) (fuzz.Protocol, error) {
 // preflight tries the dialect's basic actions once before the suite, so
 // that a dialect that does not fit the server ends the run at once, with
 // the action, the step, the patterns and what arrived (exit 2).
-func preflight(env *steps.Env, d *wpatchat.Dialect) error {
+func preflightPatChat(env *steps.Env) error {
+	d, ok := env.Extra.(*wpatchat.Dialect)
+	if !ok {
+		return nil
+	}
 	opts := pclient.Options{Options: wpatchat.Options{Timeout: max(env.Timeout, d.Timeout)}}
 	return pclient.Preflight(context.Background(), env.Addr(), d, opts, pclient.PreflightUser())
 }

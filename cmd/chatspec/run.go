@@ -273,6 +273,9 @@ func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*
 	if err := tg.Alive(actx); err != nil {
 		return nil, fmt.Errorf("the server at %s cannot be reached: %w", tg.Addr(), err)
 	}
+	if err := preflightPatChat(env); err != nil {
+		return nil, err
+	}
 	opt := steps.Options{Tags: o.tags, Concurrency: o.concurrency, Strict: o.strict}
 	suite := p.suite(steps.Suite{Features: featuresFrom(p, o.featuresDir)})
 	if live := newLiveProgress(p.name, stderr, o, suite.Features); live != nil {
