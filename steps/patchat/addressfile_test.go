@@ -32,12 +32,11 @@ func TestDialectNamesTheAddressFile(t *testing.T) {
 	require.NoError(t, err)
 	named, err := wire.Parse([]byte("address_file: state/address.txt\n"+string(b)), "named.yaml")
 	require.NoError(t, err)
-	r := run(t, tg, named, "@PAT-4.2-1", false)
-	require.Len(t, r.Results, 1)
-	require.Equal(t, results.Info, r.Results[0].Outcome, r.Results[0].Message)
-	require.Contains(t, strings.Join(r.Results[0].Notes, "\n"), "names its port "+port)
+	row := reqRow(t, run(t, tg, named, "@PAT-4.2-1", false), "PAT-4.2-1")
+	require.Equal(t, results.Info, row.Outcome, row.Message)
+	require.Contains(t, strings.Join(row.Notes, "\n"), "names its port "+port)
 
-	r = run(t, tg, dialect(t, "reference"), "@PAT-4.2-1", false)
-	require.Equal(t, results.Untestable, r.Results[0].Outcome)
-	require.Contains(t, r.Results[0].Message, "no address.txt in the server's directory")
+	row = reqRow(t, run(t, tg, dialect(t, "reference"), "@PAT-4.2-1", false), "PAT-4.2-1")
+	require.Equal(t, results.Untestable, row.Outcome)
+	require.Contains(t, row.Message, "no address.txt in the server's directory")
 }
