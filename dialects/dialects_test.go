@@ -10,7 +10,7 @@ import (
 )
 
 func TestBundledDialectsAreValid(t *testing.T) {
-	require.Equal(t, []string{"menu", "reference"}, dialects.Names())
+	require.Equal(t, []string{"menu", "numbered", "reference"}, dialects.Names())
 	for _, name := range dialects.Names() {
 		b, err := dialects.Get(name)
 		require.NoError(t, err)
@@ -34,4 +34,20 @@ func TestGetUnknown(t *testing.T) {
 		_, err := dialects.Get(name)
 		require.ErrorIs(t, err, dialects.ErrUnknown, name)
 	}
+}
+
+func TestLoadTakesANameOrAPath(t *testing.T) {
+	d, err := dialects.Load("menu")
+	require.NoError(t, err)
+	assert.Equal(t, "menu", d.Name)
+	assert.Equal(t, "dialects/menu.yaml", d.Source)
+	d, err = dialects.Load("")
+	require.NoError(t, err)
+	assert.Equal(t, "reference", d.Name)
+	d, err = dialects.Load("reference.yaml") // a path: this package's directory
+	require.NoError(t, err)
+	assert.Equal(t, "reference.yaml", d.Source)
+	_, err = dialects.Load("no-such.yaml")
+	require.ErrorIs(t, err, dialects.ErrNotFound)
+	assert.Contains(t, err.Error(), "menu")
 }

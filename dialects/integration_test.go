@@ -2,6 +2,7 @@ package dialects_test
 
 import (
 	"context"
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	"net"
 	"slices"
 	"testing"
@@ -33,15 +34,15 @@ func startServer(t *testing.T, style string) string {
 // client is one connection driven by a dialect.
 type client struct {
 	t *testing.T
-	s *patchat.Session
+	s *pclient.Session
 }
 
 // connect dials the server and reads the greeting.
 func connect(t *testing.T, addr string, d *patchat.Dialect) *client {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	s, err := pclient.Dial(context.Background(), addr, d, pclient.Options{Options: patchat.Options{Timeout: 5 * time.Second}})
 	require.NoError(t, err)
-	c := &client{t: t, s: patchat.NewSession(conn, d, patchat.Options{Timeout: 5 * time.Second})}
+	c := &client{t: t, s: s}
 	t.Cleanup(func() { _ = c.s.Close() })
 	c.ok(patchat.ActionGreeting, nil)
 	return c

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	"math/rand/v2"
 	"net"
 	"slices"
@@ -21,7 +22,7 @@ type patchatClient struct {
 	w       *world
 	i       int
 	user    string
-	s       *wire.Session
+	s       *pclient.Session
 	rooms   []string // rooms it is a member of
 	current string   // its current room ("" when not known for sure)
 	n       int
@@ -37,7 +38,7 @@ func (w *world) connectPatChat(ctx context.Context, i int) (client, error) {
 		return nil, err
 	}
 	c := &patchatClient{w: w, i: i, user: w.nicks[i], done: make(chan struct{}),
-		s: wire.NewSession(conn, w.cfg.Dialect, wire.Options{Timeout: w.cfg.Timeout, MaxLog: 256 << 20})}
+		s: pclient.NewSession(conn, w.cfg.Dialect, pclient.Options{Options: wire.Options{Timeout: w.cfg.Timeout, MaxLog: 256 << 20}})}
 	creds := wire.Vars{wire.VarUser: c.user, wire.VarPassword: "pw" + c.user}
 	if err := c.must(ctx, wire.ActionGreeting, nil); err != nil {
 		return nil, err

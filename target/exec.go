@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,8 @@ type ExecOptions struct {
 	// ReadyFile, if set, must exist before the server is ready; {dir} is
 	// substituted.
 	ReadyFile string
+	// InDir starts the command with {dir} as its working directory.
+	InDir bool
 }
 
 // withDefaults fills zero fields.
@@ -96,8 +99,12 @@ func Exec(ctx context.Context, command string, opts ExecOptions) (Target, error)
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	fill := strings.NewReplacer("{port}", strconv.Itoa(port), "{addr}", addr, "{dir}", dir)
 	opts.ReadyFile = fill.Replace(opts.ReadyFile)
+	command = fill.Replace(command)
+	if opts.InDir {
+		command = inDir(dir, command)
+	}
 	t := &execTarget{
-		command: fill.Replace(command),
+		command: command,
 		addr:    addr,
 		dir:     dir,
 		opts:    opts,
@@ -354,4 +361,13 @@ func (t *execTarget) waitSignals(ctx context.Context, p *proc, lines *lineWatch)
 			return t.startCancelled(ctx, fmt.Errorf("the file %s did not appear", t.opts.ReadyFile))
 		}
 	}
+}
+
+// inDir prefixes a shell command so that it runs in dir (a temporary
+// directory chatspec made: no quote in its name).
+func inDir(dir, command string) string {
+	if runtime.GOOS == "windows" {
+		return `cd /d "` + dir + `" && ` + command
+	}
+	return "cd '" + dir + "' && " + command
 }

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"github.com/chatspec/chatspec/dialects"
 	"io"
-	"os"
 	"strings"
 
 	wpatchat "github.com/chatspec/chatspec/wire/patchat"
@@ -18,6 +18,9 @@ Exit status: 0 every file is good, 1 problems found, 2 usage error or unreadable
 // dialectMain validates Pat Chat dialect files and prints every problem
 // with its place in the file.
 func dialectMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) >= 1 && args[0] == "try" {
+		return tryMain(args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && isHelp(args[0]) || len(args) > 1 && args[0] == "check" && isHelp(args[1]) {
 		fmt.Fprintln(stdout, dialectSynopsis)
 		return 0
@@ -50,13 +53,13 @@ func dialectMain(args []string, stdout, stderr io.Writer) int {
 func checkDialects(files []string, stdout, stderr io.Writer) int {
 	status := 0
 	for _, path := range files {
-		data, err := os.ReadFile(path)
+		data, source, err := dialects.Read(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "%v\n", err)
 			status = 2
 			continue
 		}
-		problems := wpatchat.Check(data, path)
+		problems := wpatchat.Check(data, source)
 		for _, p := range problems {
 			fmt.Fprintln(stdout, p.String())
 		}

@@ -19,6 +19,8 @@ Usage:
   chatspec replay FINDING                 replay one saved fuzz finding
   chatspec load chatos|patchat [flags]    many clients chat while the history checker judges every delivery
   chatspec dialect check FILE...          validate Pat Chat dialect files
+  chatspec dialect try FILE (--target ADDR | --exec CMD) ACTION [NAME=VALUE ...]
+                                          run one action of a dialect and show what it did
   chatspec list [chatos|patchat] [--json] every requirement with the scenarios that check it
   chatspec version                        chatspec's version and the digests a certificate quotes
   chatspec compare DIR... --out DIR       several runs' reports side by side (compare.html, compare.md)

@@ -4,9 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
 
 	"github.com/chatspec/chatspec/dialects"
@@ -80,23 +80,24 @@ func patchatFuzzer(dialect string) (fuzz.Protocol, error) {
 	return fuzzpatchat.New(d), nil
 }
 
+// preflight tries the dialect's basic actions once before the suite, so
+// that a dialect that does not fit the server ends the run at once, with
+// the action, the step, the patterns and what arrived (exit 2).
+func preflightPatChat(env *steps.Env) error {
+	d, ok := env.Extra.(*wpatchat.Dialect)
+	if !ok {
+		return nil
+	}
+	opts := pclient.Options{Options: wpatchat.Options{Timeout: max(env.Timeout, d.Timeout)}}
+	return pclient.Preflight(context.Background(), env.Addr(), d, opts, pclient.PreflightUser())
+}
+
 // loadDialect reads a dialect file, or a bundled dialect by name
-// ("reference", "menu"); empty means the reference server's.
+// ("reference", "menu", "numbered"); empty means the reference server's.
 func loadDialect(arg string) (*wpatchat.Dialect, string, error) {
-	if arg == "" {
-		arg = dialects.DefaultName
-	}
-	data, err := dialects.Get(arg)
-	source := "dialects/" + arg + ".yaml"
-	if err != nil {
-		if data, err = os.ReadFile(arg); err != nil {
-			return nil, "", fmt.Errorf("%q is neither a bundled dialect %v nor a readable file: %w", arg, dialects.Names(), err)
-		}
-		source = arg
-	}
-	d, err := wpatchat.Parse(data, source)
+	d, err := dialects.Load(arg)
 	if err != nil {
 		return nil, "", err
 	}
-	return d, source, nil
+	return d, d.Source, nil
 }

@@ -34,6 +34,7 @@ type runOptions struct {
 	timeout      time.Duration
 	quiet        time.Duration
 	startTimeout time.Duration
+	execInDir    bool
 	concurrency  int
 	strict, long bool
 	report       string
@@ -86,6 +87,7 @@ func parseRun(args []string, stdout io.Writer) (*runOptions, error) {
 	ready := fs.String("ready", "", "with --exec: the server is ready once a line of its output matches this regular expression")
 	fs.StringVar(&o.readyFile, "ready-file", "", "with --exec: the server is ready once this file exists ({dir} is filled in)")
 	fs.DurationVar(&o.startTimeout, "start-timeout", 10*time.Second, "with --exec: how long the server may take to accept connections")
+	fs.BoolVar(&o.execInDir, "exec-in-dir", false, "with --exec: start the server in {dir} (for a server that writes its address file in its working directory)")
 	fs.IntVar(&o.concurrency, "concurrency", 8, "scenarios run at once")
 	fs.BoolVar(&o.strict, "strict", false, "SHOULD failures fail the run too")
 	fs.BoolVar(&o.long, "long", false, "run checks that wait longer than the profile's long-wait (the idle timeout)")
@@ -161,6 +163,8 @@ func (o *runOptions) finish(profilePath, tags, section string) error {
 	switch {
 	case o.target != "" && o.exec != "":
 		return usagef("--target and --exec exclude each other")
+	case o.execInDir && o.exec == "":
+		return usagef("--exec-in-dir applies only with --exec")
 	case (o.target != "" || o.exec != "" || o.featuresDir != "" || o.dialect != "") && len(o.protocols) > 1:
 		return usagef("name the protocol (chatspec run chatos|patchat) with --target, --exec, --features or --dialect")
 	case o.faults != "" && (o.target != "" || o.exec != ""):
@@ -269,6 +273,9 @@ func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*
 	if err := tg.Alive(actx); err != nil {
 		return nil, fmt.Errorf("the server at %s cannot be reached: %w", tg.Addr(), err)
 	}
+	if err := preflightPatChat(env); err != nil {
+		return nil, err
+	}
 	opt := steps.Options{Tags: o.tags, Concurrency: o.concurrency, Strict: o.strict}
 	suite := p.suite(steps.Suite{Features: featuresFrom(p, o.featuresDir)})
 	if live := newLiveProgress(p.name, stderr, o, suite.Features); live != nil {
@@ -302,7 +309,7 @@ func openTarget(ctx context.Context, p protocol, o *runOptions, probe target.Pro
 		return target.Remote(o.target, target.WithProbe(probe))
 	case o.exec != "":
 		return target.Exec(ctx, o.exec, target.ExecOptions{StartTimeout: o.startTimeout, Probe: probe,
-			Ready: o.ready, ReadyFile: o.readyFile})
+			Ready: o.ready, ReadyFile: o.readyFile, InDir: o.execInDir})
 	}
 	dir, err := os.MkdirTemp("", "chatspec-ref-")
 	if err != nil {

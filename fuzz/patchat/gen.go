@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"time"
 
 	"github.com/chatspec/chatspec/fuzz"
 	wire "github.com/chatspec/chatspec/wire/patchat"
@@ -12,16 +11,17 @@ import (
 
 // gen builds one Pat Chat case.
 type gen struct {
-	r     *rand.Rand
-	v     vocabulary
-	b     *fuzz.Builder
-	rooms []string // room names this case uses
+	r       *rand.Rand
+	v       vocabulary
+	b       *fuzz.Builder
+	rooms   []string         // room names this case uses
+	pending map[int][]string // per connection: expects the next send waits for
 
 	maxUsers int // bound on connections of manyConnections (0: none)
 }
 
 func newGen(r *rand.Rand, v vocabulary) *gen {
-	g := &gen{r: r, v: v, b: fuzz.NewBuilder(Name)}
+	g := &gen{r: r, v: v, b: fuzz.NewBuilder(Name), pending: map[int][]string{}}
 	g.rooms = []string{"Main Room", g.poolRoom(), g.poolRoom(), g.hostileRoom()}
 	return g
 }
@@ -77,16 +77,10 @@ func (g *gen) ending() string {
 	return g.v.ending
 }
 
-// send adds one step on conn, sometimes byte by byte or after a pause.
+// send adds one step on conn (after the replies it still waits for),
+// sometimes byte by byte.
 func (g *gen) send(conn int, note string, data []byte) {
-	s := fuzz.Step{Data: data, Note: note}
-	if len(data) <= 128 && g.r.IntN(16) == 0 {
-		s.Split = true
-	}
-	if g.r.IntN(24) == 0 {
-		s.Pause = time.Duration(1+g.r.IntN(3)) * time.Millisecond
-	}
-	g.b.Send(conn, s)
+	g.sendAfter(conn, note, data, nil)
 }
 
 // command renders an action with vars.
@@ -96,10 +90,10 @@ func (g *gen) command(action string, vars map[string]string) []byte {
 
 // user registers and logs in a fresh user on a new connection.
 func (g *gen) user() int {
-	c := g.b.Conn()
+	c := g.conn()
 	vars := map[string]string{"user": g.name("fz"), "password": g.name("pw")}
-	g.send(c, "register", g.command(wire.ActionRegister, vars))
-	g.send(c, "login", g.command(wire.ActionLogin, vars))
+	g.act(c, "register", wire.ActionRegister, vars)
+	g.act(c, "login", wire.ActionLogin, vars)
 	return c
 }
 
@@ -112,24 +106,24 @@ func (g *gen) sessions(users, commands int) {
 	for range commands {
 		g.b.Align()
 		c := conns[g.r.IntN(len(conns))]
-		action, data := g.randomCommand()
-		g.send(c, action, data)
+		g.randomCommand(c, "")
 	}
 }
 
-// randomCommand is an action with arguments that are valid, missing, huge
-// or hostile, or a line of junk.
-func (g *gen) randomCommand() (string, []byte) {
+// randomCommand sends on conn an action with arguments that are valid,
+// missing, huge or hostile, or a line of junk; suffix goes in the note.
+func (g *gen) randomCommand(conn int, suffix string) {
 	actions := []string{wire.ActionCreate, wire.ActionJoin, wire.ActionLeave, wire.ActionSwitch,
 		wire.ActionListUsers, wire.ActionListRooms, wire.ActionSay, wire.ActionBroadcast,
 		wire.ActionBroadcastOthers, wire.ActionRegister, wire.ActionLogin, wire.ActionExit}
 	if g.r.IntN(8) == 0 {
-		return "junk line", append(g.hostile(), g.ending()...)
+		g.send(conn, "junk line"+suffix, append(g.hostile(), g.ending()...))
+		return
 	}
 	a := actions[g.r.IntN(len(actions))]
 	vars := map[string]string{"room": g.room(), "text": g.text(), "user": g.arg(g.name("fz")),
 		"password": g.arg("pw"), "rooms": g.roomList()}
-	return a, g.command(a, vars)
+	g.act(conn, a+suffix, a, vars)
 }
 
 // room is a room name from the case's pool, or a hostile one.

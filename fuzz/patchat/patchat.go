@@ -34,7 +34,7 @@ func New(d *wire.Dialect) *Protocol { return &Protocol{d: d, vocab: newVocabular
 
 // Default returns the protocol with the bundled reference dialect.
 func Default() (*Protocol, error) {
-	d, err := wire.Parse(dialects.Default(), dialects.DefaultName+".yaml")
+	d, err := dialects.Load(dialects.DefaultName)
 	if err != nil {
 		return nil, fmt.Errorf("fuzz/patchat: bundled dialect: %w", err)
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"sync/atomic"
 	"time"
 
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	"github.com/chatspec/chatspec/fuzz"
 	wire "github.com/chatspec/chatspec/wire/patchat"
 )
@@ -43,13 +43,11 @@ func probe(ctx context.Context, addr string, d *wire.Dialect) error {
 }
 
 // probeUser connects, reads the greeting, registers user and logs in.
-func probeUser(ctx context.Context, addr string, d *wire.Dialect, user string) (*wire.Session, error) {
-	var dialer net.Dialer
-	nc, err := dialer.DialContext(ctx, "tcp", addr)
+func probeUser(ctx context.Context, addr string, d *wire.Dialect, user string) (*pclient.Session, error) {
+	s, err := pclient.Dial(ctx, addr, d, pclient.Options{})
 	if err != nil {
-		return nil, fuzz.ProbeNetError("connect", err)
+		return nil, fuzz.ProbeNetError("connect", errors.Unwrap(err))
 	}
-	s := wire.NewSession(nc, d, wire.Options{})
 	vars := wire.Vars{"user": user, "password": "pw" + user}
 	res, err := s.Do(ctx, wire.ActionGreeting, nil)
 	switch {
@@ -71,7 +69,7 @@ func probeUser(ctx context.Context, addr string, d *wire.Dialect, user string) (
 }
 
 // do runs one action; a refusal is a bad reply (fresh users are never refused).
-func do(ctx context.Context, s *wire.Session, action string, vars wire.Vars) error {
+func do(ctx context.Context, s *pclient.Session, action string, vars wire.Vars) error {
 	res, err := s.Do(ctx, action, vars)
 	if err != nil {
 		return probeErr(action, err)

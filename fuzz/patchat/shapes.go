@@ -10,16 +10,15 @@ import (
 
 // beforeLogin: commands before logging in, bad registrations and logins.
 func (g *gen) beforeLogin() {
-	c := g.b.Conn()
+	c := g.conn()
 	for range 2 + g.r.IntN(5) {
 		if g.r.IntN(3) == 0 {
 			vars := map[string]string{"user": g.arg(g.name("fz")), "password": g.arg("pw")}
 			action := []string{wire.ActionRegister, wire.ActionLogin}[g.r.IntN(2)]
-			g.send(c, "bad "+action, g.command(action, vars))
+			g.act(c, "bad "+action, action, vars)
 			continue
 		}
-		action, data := g.randomCommand()
-		g.send(c, action+" before login", data)
+		g.randomCommand(c, " before login")
 	}
 }
 
@@ -68,13 +67,13 @@ func (g *gen) manyConnections(n int) {
 			g.b.Conn() // connects, says nothing, closes
 		case 1:
 			c := g.user()
-			g.send(c, "say", g.command(wire.ActionSay, map[string]string{"text": "many"}))
+			g.act(c, "say", wire.ActionSay, map[string]string{"text": "many"})
 		case 2:
-			c := g.b.Conn()
+			c := g.conn()
 			g.send(c, "junk", append(g.hostile(), g.v.ending...))
 		default:
 			c := g.user()
-			g.send(c, "exit", g.command(wire.ActionExit, nil))
+			g.act(c, "exit", wire.ActionExit, nil)
 		}
 	}
 }

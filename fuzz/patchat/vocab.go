@@ -9,14 +9,16 @@ import (
 // vocabulary is the dialect's send lines per action, as templates.
 type vocabulary struct {
 	sends   map[string][]string
+	steps   map[string][]wire.Step // each action's script, for step-by-step cases
 	ending  string
 	roomSep string
 }
 
 func newVocabulary(d *wire.Dialect) vocabulary {
-	v := vocabulary{sends: map[string][]string{}, ending: d.LineEnding, roomSep: d.RoomsSeparator}
+	v := vocabulary{sends: map[string][]string{}, steps: map[string][]wire.Step{}, ending: d.LineEnding, roomSep: d.RoomsSeparator}
 	for name, a := range d.Actions {
 		v.sends[name] = sendLines(a.Steps)
+		v.steps[name] = a.Steps
 	}
 	return v
 }

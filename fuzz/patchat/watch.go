@@ -2,6 +2,8 @@ package patchat
 
 import (
 	"fmt"
+	"net/url"
+	"regexp"
 	"unicode/utf8"
 
 	"github.com/chatspec/chatspec/fuzz"
@@ -13,10 +15,19 @@ import (
 type watch struct {
 	carry []byte // the start of a character cut by the end of a read
 	seen  int64  // bytes checked so far, for the detail
+	text  []byte // received text not yet matched by a wait (bounded)
+	res   map[string]*regexp.Regexp
 }
+
+// maxWaitText bounds the text a watch keeps for the dialect's expects.
+const maxWaitText = 64 << 10
 
 // Feed checks the next bytes.
 func (w *watch) Feed(b []byte) *fuzz.Violation {
+	w.text = append(w.text, b...)
+	if len(w.text) > maxWaitText {
+		w.text = append(w.text[:0], w.text[len(w.text)-maxWaitText:]...)
+	}
 	buf := append(w.carry, b...)
 	w.carry = nil
 	for i := 0; i < len(buf); {
@@ -53,8 +64,31 @@ func (w *watch) End() *fuzz.Violation {
 	return nil
 }
 
-// Value: Pat Chat cases use no run-time values.
-func (w *watch) Value(string) ([]byte, bool) { return nil, false }
+// Value reports whether the patterns a step waits for (see waitVar) have
+// arrived, and consumes the text up to their match.
+func (w *watch) Value(name string) ([]byte, bool) {
+	re, ok := w.res[name]
+	if !ok {
+		src, err := url.QueryUnescape(name)
+		if err == nil {
+			re, err = regexp.Compile(src)
+		}
+		if err != nil {
+			return nil, false
+		}
+		if w.res == nil {
+			w.res = map[string]*regexp.Regexp{}
+		}
+		w.res[name] = re
+	}
+	loc := re.FindIndex(w.text)
+	if loc == nil {
+		return nil, false
+	}
+	m := append([]byte(nil), w.text[loc[0]:loc[1]]...)
+	w.text = w.text[loc[1]:]
+	return m, true
+}
 
 func (w *watch) bad(token string, buf []byte, i int, what string) *fuzz.Violation {
 	lo, hi := max(0, i-32), min(len(buf), i+32)

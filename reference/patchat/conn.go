@@ -140,7 +140,7 @@ func (h *hub) readLoop(c *conn, fe frontEnd) (graceful bool) {
 			graceful = false
 		}
 	}()
-	lr := newLineReader(c.nc, h.cfg.MaxLine)
+	lr := h.style.inputs(c.nc, h.cfg.MaxLine)
 	for {
 		if h.cfg.IdleTimeout > 0 {
 			_ = c.nc.SetReadDeadline(time.Now().Add(h.cfg.IdleTimeout))

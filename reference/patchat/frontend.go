@@ -50,6 +50,7 @@ type style struct {
 	name     string
 	newFront func() frontEnd
 	message  func(ev Event) []byte // a room message for another session
+	perRead  bool                  // each read is one input (no line framing)
 }
 
 // styles maps Config.Style values to styles.

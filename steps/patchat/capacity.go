@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	"strings"
 	"sync"
 	"time"
@@ -23,7 +24,7 @@ const crowdParallel = 16
 // member is one user of a crowd (PAT-3-5, PAT-3-6).
 type member struct {
 	name, user, password string
-	sess                 *wire.Session
+	sess                 *pclient.Session
 }
 
 // Section 3: capacity.
@@ -68,7 +69,7 @@ func (w *world) crowdLogsIn() error {
 // admit connects one member (open retries a refused greeting), then
 // registers and logs it in.
 func (w *world) admit(m *member) error {
-	s, _, err := w.open(m.name)
+	s, err := w.open(m.name)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func (w *world) crowdSays(i int, to []*member) error {
 
 // oneMore connects a client beyond the capacity.
 func (w *world) oneMore() error {
-	w.extra, _, w.extraErr = w.dial("extra")
+	w.extra, w.extraErr = w.dial("extra")
 	return nil
 }
 
@@ -167,7 +168,7 @@ func (w *world) unclearRefusal(actual string) error {
 
 // extraLogsIn tries to log in the client the server greeted beyond its
 // capacity; a refusal then still counts as a clear refusal.
-func (w *world) extraLogsIn(s *wire.Session) error {
+func (w *world) extraLogsIn(s *pclient.Session) error {
 	vars := credentials(w.Nick("extra"), "pw"+w.ID)
 	for _, action := range []string{wire.ActionRegister, wire.ActionLogin} {
 		res, err := w.do(s, action, vars)

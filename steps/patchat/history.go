@@ -1,6 +1,7 @@
 package patchat
 
 import (
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	"strings"
 
 	"github.com/chatspec/chatspec/transcript"
@@ -13,20 +14,13 @@ import (
 // received, so that the history checker can judge the whole run.
 
 // nameOf is the transcript name of a session's connection.
-func (w *world) nameOf(s *wire.Session) string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for i, x := range w.sess {
-		if x == s && i < len(w.conns) {
-			return w.conns[i].name
-		}
-	}
-	return ""
+func (w *world) nameOf(s *pclient.Session) string {
+	return s.Name()
 }
 
 // recordAction files what an action asks for before it runs, and returns
 // the function that files the server's answer.
-func (w *world) recordAction(s *wire.Session, action string, vars wire.Vars) func(wire.Result, error) {
+func (w *world) recordAction(s *pclient.Session, action string, vars wire.Vars) func(wire.Result, error) {
 	conn := w.nameOf(s)
 	log := w.Log
 	if conn == "" {
@@ -107,11 +101,8 @@ func (w *world) splitRooms(list string) []string {
 func (w *world) recordReceived() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for i, s := range w.sess {
-		if i >= len(w.conns) {
-			break
-		}
-		name := w.conns[i].name
+	for _, s := range w.sess {
+		name := s.Name()
 		for _, m := range s.Messages() {
 			w.Log.Got(name, transcript.TopicRoom, m.From, m.Room, m.Text)
 		}

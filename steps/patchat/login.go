@@ -58,7 +58,7 @@ func (w *world) isLoggedIn(role string) error {
 // then closes it (PAT-4.4-1 logs in on another one).
 func (w *world) registersAccount(role string) error {
 	a := w.who(role)
-	s, _, err := w.open(role + "/register")
+	s, err := w.open(role + "/register")
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (w *world) isRefused(role string) error {
 
 func (w *world) canStillLogIn(role string) error {
 	a := w.who(role)
-	s, _, err := w.open(role + "/again")
+	s, err := w.open(role + "/again")
 	if err != nil {
 		return err
 	}

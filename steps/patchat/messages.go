@@ -136,7 +136,7 @@ func (w *world) whatArrived(a *actor, token string, err error) string {
 	if len(copies) > 0 {
 		return strings.Join(copies, "; ")
 	}
-	if seen, around := a.conn.Saw(token); seen {
+	if seen, around := a.sess.Saw(token); seen {
 		return "the text arrived in a form the dialect's messages recognisers do not match: " + around
 	}
 	return fmt.Sprintf("nothing (%v)", err)
@@ -164,7 +164,7 @@ func (w *world) notReceives(role, label string) error {
 				"%s received a message it must not receive", role)
 		}
 	}
-	if seen, around := a.conn.Saw(token); seen {
+	if seen, around := a.sess.Saw(token); seen {
 		return steps.Failf(want, around, "%s received the text of a message it must not receive", role)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	wire "github.com/chatspec/chatspec/wire/patchat"
 )
 
@@ -35,7 +36,7 @@ func Probe(d *wire.Dialect) func(ctx context.Context, addr string) error {
 		if dd, ok := ctx.Deadline(); ok {
 			wait = min(wait, time.Until(dd))
 		}
-		s := wire.NewSession(nc, d, wire.Options{Timeout: max(wait, time.Millisecond)})
+		s := pclient.NewSession(nc, d, pclient.Options{Options: wire.Options{Timeout: max(wait, time.Millisecond)}})
 		defer s.Close()
 		res, err := s.Do(ctx, wire.ActionGreeting, nil)
 		switch {

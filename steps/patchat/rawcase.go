@@ -3,7 +3,6 @@ package patchat
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 
@@ -58,8 +57,6 @@ func (w *world) finishesSending(role string) error {
 	if err := needSession(a); err != nil {
 		return err
 	}
-	if tc, ok := a.conn.Conn.(*net.TCPConn); ok {
-		_ = tc.CloseWrite()
-	}
+	_ = a.sess.CloseWrite()
 	return nil
 }

@@ -2,6 +2,7 @@ package patchat
 
 import (
 	"context"
+	pclient "github.com/chatspec/chatspec/client/patchat"
 	"strings"
 
 	"github.com/chatspec/chatspec/steps"
@@ -102,7 +103,7 @@ func (w *world) receivedText(role string) error {
 	if err := needSession(a); err != nil {
 		return err
 	}
-	if p := a.conn.Problems(); len(p) > 0 {
+	if p := a.sess.Problems(); len(p) > 0 {
 		return steps.Failf([]string{"valid UTF-8 without NUL or control bytes other than tab, newline and carriage return"},
 			strings.Join(p, "; "), "%s received bytes that are not text", role)
 	}
@@ -126,12 +127,12 @@ func (w *world) noteDirty(a *actor, token string) {
 
 func (w *world) allText() error {
 	w.mu.Lock()
-	conns := append([]*logConn(nil), w.conns...)
+	conns := append([]*pclient.Session(nil), w.sess...)
 	w.mu.Unlock()
 	for _, c := range conns {
 		if p := c.Problems(); len(p) > 0 {
 			return steps.Failf([]string{"valid UTF-8 without NUL or control bytes other than tab, newline and carriage return"},
-				strings.Join(p, "; "), "%s received bytes that are not text", c.name)
+				strings.Join(p, "; "), "%s received bytes that are not text", c.Name())
 		}
 	}
 	w.Notef("checked everything the server sent on %d connections", len(conns))

@@ -112,7 +112,7 @@ func (w *world) usersExactly(role, label, list string) error {
 	slices.Sort(want)
 	slices.Sort(got)
 	if !slices.Equal(want, got) {
-		return steps.Failf([]string{strings.Join(want, ", ")}, fmt.Sprintf("%s (reply %q)", strings.Join(got, ", "), res.Text),
+		return steps.Failf([]string{strings.Join(want, ", ")}, listed(res),
 			"the users listed in %q are not exactly its members", room)
 	}
 	if listed, ok := res.Vars[wire.VarRoom]; ok && w.d.ListUsersScope != wire.ScopeNamed && strings.TrimSpace(listed) != room {
@@ -140,7 +140,7 @@ func (w *world) noLongerListed(role, gone, label string) error {
 		}
 		if time.Now().Add(pause).After(deadline) {
 			return steps.Failf([]string{"a user list of " + room + " without " + g.user},
-				fmt.Sprintf("%q", res.Text), "%s is still listed in %q %v after leaving", g.user, room, w.timeout())
+				listed(res), "%s is still listed in %q %v after leaving", g.user, room, w.timeout())
 		}
 		<-time.After(pause)
 		pause = min(2*pause, 200*time.Millisecond)
@@ -165,7 +165,18 @@ func (w *world) roomsInclude(role, list string) error {
 	}
 	if len(missing) > 0 {
 		return steps.Failf([]string{"a room list naming " + strings.Join(missing, ", ")},
-			fmt.Sprintf("%q", res.Text), "the room list lacks %s", strings.Join(missing, ", "))
+			listed(res), "the room list lacks %s", strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// listed shows a listing as the dialect read it: the items its split
+// produced, then the reply they came from, so that a split that keeps a
+// server's decoration ("#3 kitchen (2 users)") shows as the dialect's fault.
+func listed(res wire.Result) string {
+	items := make([]string, len(res.Items))
+	for i, it := range res.Items {
+		items[i] = fmt.Sprintf("%q", it)
+	}
+	return fmt.Sprintf("the dialect's items [%s] from the reply %q", strings.Join(items, ", "), res.Text)
 }

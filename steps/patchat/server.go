@@ -15,10 +15,12 @@ import (
 	"github.com/cucumber/godog"
 )
 
-// AddressFile is the name, inside the --exec directory {dir}, where chatspec
-// looks for the address file the document's 4.2 says the server writes. The
-// user passes e.g. `--address-file {dir}/address.txt` in the --exec command.
-const AddressFile = "address.txt"
+// AddressFile is the default name, inside the --exec directory {dir}, where
+// chatspec looks for the address file the document's 4.2 says the server
+// writes; a dialect names another with address_file. The user passes e.g.
+// `--address-file {dir}/address.txt` in the --exec command, or runs a server
+// that writes the file in its working directory with --exec-in-dir.
+const AddressFile = wire.DefaultAddressFile
 
 // restartWait bounds a server restart.
 const restartWait = 30 * time.Second
@@ -65,19 +67,20 @@ func (w *world) defaultPortUnseen() error {
 		"the default of 8083 applies only when no port is given, which chatspec never does")
 }
 
-// notesAddressFile reads {dir}/address.txt (PAT-4.2-1, INFO): it must name
-// the port the server listens on.
+// notesAddressFile reads {dir}/ADDRESS_FILE (the dialect's address_file,
+// address.txt unless it says otherwise; PAT-4.2-1, INFO): it must name the
+// port the server listens on.
 func (w *world) notesAddressFile() error {
-	dir := w.Env.Target.Dir()
+	dir, name := w.Env.Target.Dir(), w.d.AddressFile
 	if dir == "" {
 		return w.Untestable("the address file is read from the --exec directory: start the server with " +
-			"--exec '... --address-file {dir}/" + AddressFile + "' (or your server's equivalent)")
+			"--exec '... --address-file {dir}/" + name + "' (or your server's equivalent)")
 	}
-	path := filepath.Join(dir, AddressFile)
+	path := filepath.Join(dir, filepath.FromSlash(name))
 	b, err := readWhenThere(path, w.timeout())
 	if errors.Is(err, os.ErrNotExist) {
-		return w.Untestable("no " + AddressFile + " in the server's directory {dir}: pass `--address-file {dir}/" +
-			AddressFile + "` (or your server's equivalent) in the --exec command to have it checked")
+		return w.Untestable("no " + name + " in the server's directory {dir}: pass `--address-file {dir}/" + name +
+			"` (or your server's equivalent) in the --exec command, or --exec-in-dir for a server that writes it in its working directory")
 	}
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", path, err)
@@ -87,7 +90,7 @@ func (w *world) notesAddressFile() error {
 	if strings.Contains(text, port) {
 		w.Notef("the server wrote its address to a text file: %q names its port %s", text, port)
 	} else {
-		w.Notef("the server wrote %q to %s, which does not name its port %s", text, AddressFile, port)
+		w.Notef("the server wrote %q to %s, which does not name its port %s", text, name, port)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package patchat
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 )
@@ -20,8 +19,9 @@ func benchFill(b *testing.B, text string) {
 	d := mustDialect(b, "10s", lineMessages, lineActions())
 	junk := []byte(text)
 	for b.Loop() {
-		c, srv := net.Pipe()
-		s := NewSession(c, d, Options{})
+		c, srv := duplex()
+		s := NewEngine(c, d, Options{})
+		s.Start()
 		go func() {
 			for {
 				if _, err := srv.Write(junk); err != nil {
@@ -40,8 +40,9 @@ func benchFill(b *testing.B, text string) {
 // BenchmarkMessages measures recognising room messages that arrive 64 per write.
 func BenchmarkMessages(b *testing.B) {
 	d := mustDialect(b, "10s", lineMessages, lineActions())
-	c, srv := net.Pipe()
-	s := NewSession(c, d, Options{MaxLog: 1 << 40})
+	c, srv := duplex()
+	s := NewEngine(c, d, Options{MaxLog: 1 << 40})
+	s.Start()
 	defer s.Close()
 	batch := []byte(strings.Repeat("[Main Room] alice: hello there, everyone\n", 64))
 	go func() {

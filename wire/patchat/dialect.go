@@ -23,6 +23,26 @@ const (
 	ActionExit            = "exit"             // say goodbye; the server closes
 )
 
+// ActionInputs lists the variables each action gets from chatspec; a step may
+// use these and whatever named groups earlier steps of the action captured.
+// {current} is the room the engine believes current (login's captured room,
+// the last accepted switch, or what the caller set).
+var ActionInputs = map[string][]string{
+	ActionGreeting:        nil,
+	ActionRegister:        {VarUser, VarPassword},
+	ActionLogin:           {VarUser, VarPassword},
+	ActionCreate:          {VarRoom},
+	ActionJoin:            {VarRoom},
+	ActionLeave:           {VarRoom},
+	ActionListUsers:       {VarRoom, VarCurrent},
+	ActionListRooms:       nil,
+	ActionSwitch:          {VarRoom},
+	ActionSay:             {VarText, VarCurrent},
+	ActionBroadcast:       {VarRooms, VarText, VarCurrent},
+	ActionBroadcastOthers: {VarRooms, VarText, VarCurrent},
+	ActionExit:            nil,
+}
+
 // RequiredActions lists the actions every dialect must define.
 var RequiredActions = []string{
 	ActionGreeting, ActionRegister, ActionLogin, ActionCreate, ActionJoin, ActionLeave,
@@ -44,6 +64,7 @@ const (
 	DefaultTimeout        = 2 * time.Second
 	DefaultLineEnding     = "\n"
 	DefaultRoomsSeparator = ","
+	DefaultAddressFile    = "address.txt"
 )
 
 // Dialect is a loaded, checked dialect file.
@@ -55,7 +76,9 @@ type Dialect struct {
 	LineEnding      string        // appended to every send
 	RoomsSeparator  string        // joins the {rooms} variable
 	ListUsersScope  Scope
-	EchoOwnMessages bool // whether a sender receives its own room message
+	EchoOwnMessages bool          // whether a sender receives its own room message
+	Pace            time.Duration // >0: a send right after a send first waits this long for quiet
+	AddressFile     string        // where the server writes its address, relative to its working directory
 	Messages        []Recogniser
 	Actions         map[string]*Action
 }
@@ -76,7 +99,9 @@ type Action struct {
 	Line, Column int
 }
 
-// Step is either a send (Send set) or an expect (Expect set). An expect may
+// Step is a send (Send set), an expect (Expect set) or a quiet period
+// (Quiet set: wait until the server has said nothing for that long, for a
+// server that takes each read as one input). An expect may
 // offer a Refuse alternative: if it matches earlier in the stream the action
 // stops as refused, after running OnRefuse (steps that bring the server back
 // to its main state, such as leaving a menu). Split turns a captured variable
@@ -85,6 +110,7 @@ type Action struct {
 type Step struct {
 	When         string
 	Send         string
+	Quiet        time.Duration
 	Expect       string
 	Refuse       string
 	Split        *Split
@@ -94,12 +120,26 @@ type Step struct {
 	send, expect, refuse template
 }
 
-// Split cuts the captured variable Var at Sep (whitespace when Sep is empty);
-// the pieces are trimmed and empty pieces dropped.
+// Split turns the captured variable Var into list items. With Pattern,
+// every match of the pattern in the value is one item: its named group
+// "item" (so "  #3 kitchen (2 users)" gives "kitchen"); with Table as well,
+// the engine remembers item -> the group "value" in the table of that name,
+// for a later {room|table:NAME}. Without Pattern the value is cut at Sep
+// (whitespace when Sep is empty). Items are trimmed, empty ones dropped.
 type Split struct {
-	Var string
-	Sep string
+	Var     string
+	Sep     string
+	Pattern string
+	Table   string
+
+	re *regexp.Regexp
 }
+
+// Names of the groups a split pattern uses.
+const (
+	GroupItem  = "item"  // the item a split pattern takes from each match
+	GroupValue = "value" // what a split's table remembers for the item
+)
 
 // Parse loads and checks a dialect; source names it in problems. The error
 // is a *DialectError listing every problem.
@@ -123,8 +163,12 @@ func (d *Dialect) JoinRooms(rooms ...string) string {
 	return strings.Join(rooms, d.RoomsSeparator)
 }
 
-// items applies the split to a captured value.
-func (sp *Split) items(v string) []string {
+// items applies the split to a captured value; with a table it also
+// returns each item's value (nil otherwise).
+func (sp *Split) items(v string) ([]string, map[string]string) {
+	if sp.re != nil {
+		return sp.matches(v)
+	}
 	var parts []string
 	if sp.Sep == "" {
 		parts = strings.Fields(v)
@@ -137,5 +181,34 @@ func (sp *Split) items(v string) []string {
 			out = append(out, p)
 		}
 	}
-	return out
+	return out, nil
+}
+
+// matches takes one item from every match of the split pattern.
+func (sp *Split) matches(v string) ([]string, map[string]string) {
+	out := []string{}
+	var table map[string]string
+	if sp.Table != "" {
+		table = map[string]string{}
+	}
+	item, value := sp.re.SubexpIndex(GroupItem), sp.re.SubexpIndex(GroupValue)
+	for _, m := range sp.re.FindAllStringSubmatch(v, -1) {
+		it := strings.TrimSpace(m[item])
+		if it == "" {
+			continue
+		}
+		out = append(out, it)
+		if table != nil && value >= 0 {
+			table[it] = strings.TrimSpace(m[value])
+		}
+	}
+	return out, table
+}
+
+// label names the dialect in errors: its name, else its file.
+func (d *Dialect) label() string {
+	if d.Name != "" {
+		return d.Name
+	}
+	return d.Source
 }

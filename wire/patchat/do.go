@@ -25,42 +25,58 @@ type Result struct {
 // Do runs one action of the dialect with the given inputs. It sends each
 // line after the previous reply (P2); each expect gets its own deadline, the
 // dialect's timeout or ctx's deadline, whichever comes first.
-func (s *Session) Do(ctx context.Context, action string, vars Vars) (Result, error) {
-	s.doMu.Lock()
-	defer s.doMu.Unlock()
+func (e *Engine) Do(ctx context.Context, action string, vars Vars) (Result, error) {
+	e.doMu.Lock()
+	defer e.doMu.Unlock()
 	res := Result{Action: action, Vars: Vars{}}
 	for k, v := range vars {
 		res.Vars[k] = v
 	}
-	a, ok := s.d.Actions[action]
+	a, ok := e.d.Actions[action]
 	if !ok {
 		return res, fmt.Errorf("%w: %q", ErrUnknownAction, action)
 	}
-	err := s.run(ctx, a.Steps, action, &res, true)
+	if _, given := res.Vars[VarCurrent]; !given && e.Current() != "" {
+		res.Vars[VarCurrent] = e.Current()
+	}
+	err := e.run(ctx, a.Steps, action, &res, true)
+	if err == nil && !res.Refused {
+		e.track(action, res.Vars)
+	}
 	return res, err
 }
 
 // run executes steps; a refusal runs the step's OnRefuse steps and stops.
-func (s *Session) run(ctx context.Context, steps []Step, action string, res *Result, top bool) error {
+func (e *Engine) run(ctx context.Context, steps []Step, action string, res *Result, top bool) error {
 	for i := range steps {
 		st := &steps[i]
 		if st.When != "" && res.Vars[st.When] == "" {
 			continue
 		}
-		if st.Expect == "" {
-			if err := s.send(ctx, st, res.Vars); err != nil {
-				return fmt.Errorf("action %s step %d: %w", action, i, err)
+		if st.Quiet > 0 {
+			if err := e.quietStep(ctx, st.Quiet, action, i); err != nil {
+				return err
 			}
 			continue
 		}
-		refused, err := s.expectStep(ctx, st, action, i, res)
+		if st.Expect == "" {
+			if err := e.paced(ctx, action, i); err != nil {
+				return err
+			}
+			if err := e.send(ctx, st, res.Vars); err != nil {
+				return fmt.Errorf("action %s step %d: %w", action, i, err)
+			}
+			e.setUnanswered(true)
+			continue
+		}
+		refused, err := e.expectStep(ctx, st, action, i, res)
 		if err != nil {
 			return err
 		}
 		if refused {
 			res.Refused = true
 			if top {
-				return s.run(ctx, st.OnRefuse, action+" on_refuse", res, false)
+				return e.run(ctx, st.OnRefuse, action+" on_refuse", res, false)
 			}
 			return nil
 		}
@@ -69,21 +85,22 @@ func (s *Session) run(ctx context.Context, steps []Step, action string, res *Res
 }
 
 // send builds and writes one line.
-func (s *Session) send(ctx context.Context, st *Step, vars Vars) error {
-	line, err := st.send.line(vars, s.d.LineEnding)
+func (e *Engine) send(ctx context.Context, st *Step, vars Vars) error {
+	line, err := st.send.line(e.values(vars), e.d.LineEnding)
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, []byte(line+s.d.LineEnding))
+	return e.write(ctx, []byte(line+e.d.LineEnding))
 }
 
-// write sends p under the earlier of the session timeout and ctx's deadline.
-func (s *Session) write(ctx context.Context, p []byte) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	deadline := s.deadline(ctx)
-	_ = s.conn.SetWriteDeadline(deadline)
-	if _, err := s.conn.Write(p); err != nil {
+// write sends p under the earlier of the engine's timeout and ctx's deadline.
+func (e *Engine) write(ctx context.Context, p []byte) error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	if dw, ok := e.rw.(interface{ SetWriteDeadline(time.Time) error }); ok {
+		_ = dw.SetWriteDeadline(e.deadline(ctx))
+	}
+	if _, err := e.rw.Write(p); err != nil {
 		if isTimeout(err) {
 			return fmt.Errorf("%w: server did not read %d bytes in time", ErrTimeout, len(p))
 		}
@@ -94,21 +111,21 @@ func (s *Session) write(ctx context.Context, p []byte) error {
 
 // SendRaw writes p as is (no line ending added) under the send deadline; it
 // is for robustness checks that must send what no action would.
-func (s *Session) SendRaw(ctx context.Context, p []byte) error {
-	return s.write(ctx, p)
+func (e *Engine) SendRaw(ctx context.Context, p []byte) error {
+	return e.write(ctx, p)
 }
 
 // waitDeadline is ctx's deadline, or now plus the timeout when it has none.
-func (s *Session) waitDeadline(ctx context.Context) time.Time {
+func (e *Engine) waitDeadline(ctx context.Context) time.Time {
 	if cd, ok := ctx.Deadline(); ok {
 		return cd
 	}
-	return time.Now().Add(s.timeout)
+	return time.Now().Add(e.timeout)
 }
 
 // deadline is now plus the timeout, or ctx's deadline when earlier.
-func (s *Session) deadline(ctx context.Context) time.Time {
-	d := time.Now().Add(s.timeout)
+func (e *Engine) deadline(ctx context.Context) time.Time {
+	d := time.Now().Add(e.timeout)
 	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
 		return cd
 	}
@@ -117,31 +134,37 @@ func (s *Session) deadline(ctx context.Context) time.Time {
 
 // expectStep waits for the expect or refuse pattern, captures named groups
 // and records the matched and skipped text.
-func (s *Session) expectStep(ctx context.Context, st *Step, action string, i int, res *Result) (bool, error) {
-	alts, srcs, err := s.compile(st, res.Vars)
+func (e *Engine) expectStep(ctx context.Context, st *Step, action string, i int, res *Result) (bool, error) {
+	alts, srcs, err := e.compile(st, res.Vars)
 	if err != nil {
 		return false, fmt.Errorf("action %s step %d: %w", action, i, err)
 	}
-	deadline := s.deadline(ctx)
+	deadline := e.deadline(ctx)
 	wait := time.Until(deadline)
-	which, m, err := s.await(ctx, deadline, alts)
+	which, m, err := e.await(ctx, deadline, alts)
 	if err != nil {
-		return false, &ExpectError{Action: action, Step: i, Patterns: srcs, Got: truncate(s.Unconsumed(), maxGot),
-			Wait: wait.Round(time.Millisecond), Err: err}
+		got := e.Unconsumed()
+		return false, &ExpectError{Dialect: e.d.label(), Action: action, Step: i, Patterns: srcs, Got: truncate(got, maxGot),
+			Late: matchesAny(alts, got), Wait: wait.Round(time.Millisecond), Err: err}
 	}
+	e.setUnanswered(false)
 	res.Skipped += m.skipped
 	res.Text += m.text
 	for name, v := range m.groups {
 		res.Vars[name] = v
 	}
 	if which == 0 && st.Split != nil {
-		res.Items = append(res.Items, st.Split.items(res.Vars[st.Split.Var])...)
+		items, table := st.Split.items(res.Vars[st.Split.Var])
+		res.Items = append(res.Items, items...)
+		if table != nil {
+			e.remember(st.Split.Table, table)
+		}
 	}
 	return which == 1, nil
 }
 
 // compile builds the step's patterns with the current values.
-func (s *Session) compile(st *Step, vars Vars) ([]*regexp.Regexp, []string, error) {
+func (e *Engine) compile(st *Step, vars Vars) ([]*regexp.Regexp, []string, error) {
 	ts := []template{st.expect}
 	if st.Refuse != "" {
 		ts = append(ts, st.refuse)
@@ -149,7 +172,7 @@ func (s *Session) compile(st *Step, vars Vars) ([]*regexp.Regexp, []string, erro
 	var res []*regexp.Regexp
 	var srcs []string
 	for _, t := range ts {
-		src, err := t.pattern(vars)
+		src, err := t.pattern(e.values(vars))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -173,17 +196,17 @@ type hit struct {
 // on a tie the first alternative), consumes up to its end and returns its
 // index. It fails when reading has stopped and nothing matches, at the
 // deadline, or when ctx ends.
-func (s *Session) await(ctx context.Context, deadline time.Time, alts []*regexp.Regexp) (int, hit, error) {
+func (e *Engine) await(ctx context.Context, deadline time.Time, alts []*regexp.Regexp) (int, hit, error) {
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	for {
-		s.mu.Lock()
-		if which, m, ok := s.consume(alts); ok {
-			s.mu.Unlock()
+		e.mu.Lock()
+		if which, m, ok := e.consume(alts); ok {
+			e.mu.Unlock()
 			return which, m, nil
 		}
-		stopped, ch := s.err, s.changed
-		s.mu.Unlock()
+		stopped, ch := e.err, e.changed
+		e.mu.Unlock()
 		if stopped != nil {
 			return -1, hit{}, stopped
 		}
@@ -199,55 +222,55 @@ func (s *Session) await(ctx context.Context, deadline time.Time, alts []*regexp.
 
 // consume finds the earliest match among alts and removes the text up to its
 // end from the buffer; the caller holds mu.
-func (s *Session) consume(alts []*regexp.Regexp) (int, hit, bool) {
+func (e *Engine) consume(alts []*regexp.Regexp) (int, hit, bool) {
 	which, best := -1, []int(nil)
 	for i, re := range alts {
-		if loc := re.FindSubmatchIndex(s.buf); loc != nil && (best == nil || loc[0] < best[0]) {
+		if loc := re.FindSubmatchIndex(e.buf); loc != nil && (best == nil || loc[0] < best[0]) {
 			which, best = i, loc
 		}
 	}
 	if best == nil {
 		return -1, hit{}, false
 	}
-	m := hit{text: string(s.buf[best[0]:best[1]]), skipped: string(s.buf[:best[0]]), groups: map[string]string{}}
+	m := hit{text: string(e.buf[best[0]:best[1]]), skipped: string(e.buf[:best[0]]), groups: map[string]string{}}
 	for i, name := range alts[which].SubexpNames() {
 		if name != "" && best[2*i] >= 0 {
-			m.groups[name] = string(s.buf[best[2*i]:best[2*i+1]])
+			m.groups[name] = string(e.buf[best[2*i]:best[2*i+1]])
 		}
 	}
-	s.buf = s.buf[best[1]:]
+	e.buf = e.buf[best[1]:]
 	return which, m, true
 }
 
 // WaitMessage returns the first queued or future room message for which
 // match returns true (nil matches any) and removes it from the queue; other
 // messages stay queued for other waiters. It waits until ctx's deadline, or
-// for the session timeout when ctx has none.
-func (s *Session) WaitMessage(ctx context.Context, match func(RoomMessage) bool) (RoomMessage, error) {
-	timer := time.NewTimer(time.Until(s.waitDeadline(ctx)))
+// for the engine's timeout when ctx has none.
+func (e *Engine) WaitMessage(ctx context.Context, match func(RoomMessage) bool) (RoomMessage, error) {
+	timer := time.NewTimer(time.Until(e.waitDeadline(ctx)))
 	defer timer.Stop()
 	for {
-		s.mu.Lock()
-		for i, m := range s.pending {
+		e.mu.Lock()
+		for i, m := range e.pending {
 			if match == nil || match(m) {
 				if i == 0 {
-					s.pending = s.pending[1:]
+					e.pending = e.pending[1:]
 				} else {
-					s.pending = append(s.pending[:i:i], s.pending[i+1:]...)
+					e.pending = append(e.pending[:i:i], e.pending[i+1:]...)
 				}
-				s.mu.Unlock()
+				e.mu.Unlock()
 				return m, nil
 			}
 		}
-		stopped, ch, n := s.err, s.changed, len(s.pending)
-		s.mu.Unlock()
+		stopped, ch, n := e.err, e.changed, len(e.pending)
+		e.mu.Unlock()
 		if stopped != nil {
 			return RoomMessage{}, fmt.Errorf("no matching room message among %d queued: %w", n, stopped)
 		}
 		select {
 		case <-ch:
 		case <-timer.C:
-			return RoomMessage{}, fmt.Errorf("%w: no matching room message (%d others queued: %s)", ErrTimeout, n, s.describePending())
+			return RoomMessage{}, fmt.Errorf("%w: no matching room message (%d others queued: %s)", ErrTimeout, n, e.describePending())
 		case <-ctx.Done():
 			return RoomMessage{}, ctxErr(ctx, "waiting for a room message")
 		}
@@ -255,11 +278,11 @@ func (s *Session) WaitMessage(ctx context.Context, match func(RoomMessage) bool)
 }
 
 // describePending lists the queued messages briefly, for error messages.
-func (s *Session) describePending() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (e *Engine) describePending() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	var b strings.Builder
-	for i, m := range s.pending {
+	for i, m := range e.pending {
 		if i == 5 {
 			fmt.Fprintf(&b, " …")
 			break
@@ -270,15 +293,15 @@ func (s *Session) describePending() string {
 }
 
 // WaitClosed waits until the server closes the connection (nil), or fails
-// with ErrTimeout at ctx's deadline (the session timeout when it has none);
+// with ErrTimeout at ctx's deadline (the engine's timeout when it has none);
 // any text that arrives meanwhile stays unconsumed.
-func (s *Session) WaitClosed(ctx context.Context) error {
-	timer := time.NewTimer(time.Until(s.waitDeadline(ctx)))
+func (e *Engine) WaitClosed(ctx context.Context) error {
+	timer := time.NewTimer(time.Until(e.waitDeadline(ctx)))
 	defer timer.Stop()
 	for {
-		s.mu.Lock()
-		stopped, ch := s.err, s.changed
-		s.mu.Unlock()
+		e.mu.Lock()
+		stopped, ch := e.err, e.changed
+		e.mu.Unlock()
 		if stopped != nil {
 			if errors.Is(stopped, ErrClosed) {
 				return nil
@@ -301,4 +324,15 @@ func ctxErr(ctx context.Context, what string) error {
 		return fmt.Errorf("%w: %s: %w", ErrTimeout, what, ctx.Err())
 	}
 	return fmt.Errorf("%s: %w", what, ctx.Err())
+}
+
+// matchesAny tells whether text that is there now matches one of alts: a
+// reply that came just after the deadline, not one the dialect misreads.
+func matchesAny(alts []*regexp.Regexp, text string) bool {
+	for _, re := range alts {
+		if re.MatchString(text) {
+			return true
+		}
+	}
+	return false
 }

@@ -6,7 +6,8 @@
 // join, say, ...), which lines to send and which regular expressions
 // recognise the replies, plus recognisers for unsolicited room messages.
 // Parse and Check load and validate such files (Check reports each problem
-// with its line and column); Session runs the actions over a connection.
+// with its line and column); Engine runs the actions over a byte stream (client/patchat gives it a
+// connection).
 //
 // The engine matches a stream, not lines (reading P1): replies may be
 // unterminated, several may arrive in one read, and one may be split across

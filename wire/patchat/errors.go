@@ -15,6 +15,9 @@ var (
 	ErrUnknownAction = errors.New("patchat: unknown action")
 	// ErrMissingVar: a step uses a variable that has no value.
 	ErrMissingVar = errors.New("patchat: missing variable")
+	// ErrNotInTable: a {name|table:T} value is not in the table T (the
+	// listing that fills it did not show it).
+	ErrNotInTable = errors.New("patchat: value not in table")
 	// ErrValueHasNewline: a value for a send line contains CR or LF (or the
 	// dialect's line ending), which would split it into several commands.
 	ErrValueHasNewline = errors.New("patchat: value contains a line ending")
@@ -35,10 +38,12 @@ const maxGot = 2048
 // would have been accepted, and what arrived instead. Err is ErrTimeout,
 // ErrClosed, ErrBufferFull or the context's error, so errors.Is works.
 type ExpectError struct {
+	Dialect  string // the dialect's name, else its file
 	Action   string
 	Step     int
 	Patterns []string
 	Got      string
+	Late     bool // Got matches a pattern: the reply came after the deadline
 	Wait     time.Duration
 	Err      error
 }
@@ -46,7 +51,7 @@ type ExpectError struct {
 // Error prints the expectation and the received text, like a failed check.
 func (e *ExpectError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v: action %s step %d after %v: expected one of", e.Err, e.Action, e.Step, e.Wait)
+	fmt.Fprintf(&b, "%v: dialect %s action %s step %d after %v: expected one of", e.Err, e.Dialect, e.Action, e.Step, e.Wait)
 	for _, p := range e.Patterns {
 		fmt.Fprintf(&b, " %q", p)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,8 +24,9 @@ func FuzzSession(f *testing.F) {
 			recog, acts = menuMessages, menuActions()
 		}
 		d := mustDialect(t, "10s", recog, acts)
-		c, srv := net.Pipe()
-		s := NewSession(c, d, Options{MaxBuffer: maxBuf, MaxLog: 4096})
+		c, srv := duplex()
+		s := NewEngine(c, d, Options{MaxBuffer: maxBuf, MaxLog: 4096})
+		s.Start()
 		defer s.Close()
 		go func() { _, _ = io.Copy(io.Discard, srv) }() // swallow what the client sends
 		go func() {

@@ -3,7 +3,7 @@ package patchat
 import (
 	"bufio"
 	"fmt"
-	"net"
+	"io"
 	"sort"
 	"strings"
 	"testing"
@@ -50,19 +50,40 @@ func mustDialect(t testing.TB, timeout, recogniser string, actions map[string]st
 	return d
 }
 
-// fake is the server end of a net.Pipe: tests read the client's lines and
+// end is one end of an in-memory duplex pipe: like net.Pipe, every write
+// waits for a read on the other side.
+type end struct {
+	*io.PipeReader
+	*io.PipeWriter
+}
+
+// Close closes both directions.
+func (e end) Close() error {
+	_ = e.PipeWriter.Close()
+	return e.PipeReader.Close()
+}
+
+// duplex returns the two ends of an in-memory connection.
+func duplex() (end, end) {
+	ar, bw := io.Pipe()
+	br, aw := io.Pipe()
+	return end{ar, aw}, end{br, bw}
+}
+
+// fake is the server end of a duplex pipe: tests read the client's lines and
 // write canned text, split exactly as each test needs.
 type fake struct {
 	t    testing.TB
-	conn net.Conn
+	conn end
 	r    *bufio.Reader
 }
 
-// session connects a Session to a fake server over net.Pipe.
-func session(t testing.TB, d *Dialect, opts Options) (*Session, *fake) {
+// session starts an Engine over a duplex pipe to a fake server.
+func session(t testing.TB, d *Dialect, opts Options) (*Engine, *fake) {
 	t.Helper()
-	c, srv := net.Pipe()
-	s := NewSession(c, d, opts)
+	c, srv := duplex()
+	s := NewEngine(c, d, opts)
+	s.Start()
 	f := &fake{t: t, conn: srv, r: bufio.NewReaderSize(srv, 4096)}
 	t.Cleanup(func() {
 		_ = srv.Close()
@@ -73,7 +94,6 @@ func session(t testing.TB, d *Dialect, opts Options) (*Session, *fake) {
 
 // line reads one line the client sent (without "\n"); "" after an error.
 func (f *fake) line() string {
-	_ = f.conn.SetReadDeadline(time.Now().Add(long))
 	l, err := f.r.ReadString('\n')
 	if err != nil {
 		return ""
@@ -84,7 +104,6 @@ func (f *fake) line() string {
 // write sends each piece in its own Write, so the client reads them apart.
 func (f *fake) write(pieces ...string) {
 	for _, p := range pieces {
-		_ = f.conn.SetWriteDeadline(time.Now().Add(long))
 		if _, err := f.conn.Write([]byte(p)); err != nil {
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,23 +21,34 @@ const maxDialectSize = 1 << 20
 // Keys allowed at each level of a dialect file.
 var (
 	topKeys = []string{"name", "description", "timeout", "line_ending", "rooms_separator",
-		"list_users_scope", "echo_own_messages", "messages", "actions"}
+		"list_users_scope", "echo_own_messages", "pace", "address_file", "messages", "actions", "anchors"}
 	recogniserKeys = []string{"pattern"}
-	stepKeys       = []string{"send", "expect", "refuse", "split", "on_refuse", "when"}
-	splitKeys      = []string{"var", "sep"}
+	stepKeys       = []string{"send", "expect", "quiet", "refuse", "split", "on_refuse", "when"}
+	splitKeys      = []string{"var", "sep", "pattern", "table"}
 )
 
 // loader walks the YAML tree, building the Dialect and collecting problems.
 type loader struct {
-	file  string
-	probs []Problem
+	file   string
+	probs  []Problem
+	tables map[string]bool // tables some split fills
+	uses   []tableUse      // every {x|table:NAME}, checked at the end
+	cur    string          // the action being read
+}
+
+// tableUse is one {x|table:NAME} placeholder, with its place.
+type tableUse struct {
+	node  *yaml.Node
+	path  string
+	table string
+	seg   segment
 }
 
 // load is Parse and Check in one: the dialect is nil when there are problems.
 func load(data []byte, source string) (*Dialect, []Problem) {
-	l := &loader{file: source}
+	l := &loader{file: source, tables: map[string]bool{}}
 	d := &Dialect{Source: source, Timeout: DefaultTimeout, LineEnding: DefaultLineEnding,
-		RoomsSeparator: DefaultRoomsSeparator, ListUsersScope: ScopeCurrent, Actions: map[string]*Action{}}
+		RoomsSeparator: DefaultRoomsSeparator, ListUsersScope: ScopeCurrent, AddressFile: DefaultAddressFile, Actions: map[string]*Action{}}
 	if len(data) > maxDialectSize {
 		l.add(nil, "", "file is larger than %d bytes", maxDialectSize)
 		return nil, l.probs
@@ -47,8 +59,10 @@ func load(data []byte, source string) (*Dialect, []Problem) {
 		l.syntax(err)
 	case root == nil:
 		l.add(nil, "", "empty file: a dialect needs at least messages and actions")
-	case l.noAliases(root):
-		l.root(root, d)
+	default:
+		if root = l.expand(root); root != nil {
+			l.root(root, d)
+		}
 	}
 	if len(l.probs) > 0 {
 		sort.SliceStable(l.probs, func(i, j int) bool {
@@ -107,23 +121,89 @@ func (l *loader) add(n *yaml.Node, path, format string, args ...any) {
 	l.probs = append(l.probs, p)
 }
 
-// noAliases reports every alias: they are not supported (and an alias bomb
-// must not make the walk explode). It returns true when there are none.
-func (l *loader) noAliases(n *yaml.Node) bool {
-	ok := true
-	var walk func(*yaml.Node)
-	walk = func(n *yaml.Node) {
-		if n.Kind == yaml.AliasNode {
-			l.add(n, "", "YAML aliases (*%s) are not supported in dialect files", n.Value)
-			ok = false
-			return
-		}
-		for _, c := range n.Content {
-			walk(c)
+// maxNodes bounds the YAML nodes of a dialect once its aliases are
+// expanded, so that an alias bomb ("billion laughs") is refused, not walked.
+const maxNodes = 100000
+
+// expand returns the tree with every alias (*name) replaced by a copy of
+// its anchor (&name) and every merge key ("<<: *name") merged into its
+// mapping, keys written beside it winning. A copy takes the alias's place
+// in the file, so a problem inside it points where it is used. It returns
+// nil (and records a problem) when the expansion is too large.
+func (l *loader) expand(n *yaml.Node) *yaml.Node {
+	budget := maxNodes
+	out := l.copyNode(n, &budget)
+	if budget < 0 {
+		l.add(n, "", "YAML aliases expand to more than %d nodes", maxNodes)
+		return nil
+	}
+	return out
+}
+
+// copyNode copies n with aliases and merge keys resolved.
+func (l *loader) copyNode(n *yaml.Node, budget *int) *yaml.Node {
+	if *budget--; *budget < 0 {
+		return &yaml.Node{Kind: yaml.ScalarNode}
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		c := l.copyNode(n.Alias, budget)
+		c.Line, c.Column, c.Anchor = n.Line, n.Column, ""
+		return c
+	}
+	c := *n
+	c.Content = nil
+	if n.Kind == yaml.MappingNode {
+		c.Content = l.mergeContent(n, budget)
+		return &c
+	}
+	for _, sub := range n.Content {
+		c.Content = append(c.Content, l.copyNode(sub, budget))
+	}
+	return &c
+}
+
+// mergeContent copies a mapping's pairs; the pairs of a "<<" merge come
+// after them, and only for keys not written in the mapping itself.
+func (l *loader) mergeContent(n *yaml.Node, budget *int) []*yaml.Node {
+	var own, merged []*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value != "<<" {
+			seen[k.Value] = true
 		}
 	}
-	walk(n)
-	return ok
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Value != "<<" || k.Style != 0 {
+			own = append(own, l.copyNode(k, budget), l.copyNode(v, budget))
+			continue
+		}
+		merged = append(merged, l.mergeFrom(v, seen, budget)...)
+	}
+	return append(own, merged...)
+}
+
+// mergeFrom gives the pairs of a merge value: a mapping or a list of them.
+func (l *loader) mergeFrom(v *yaml.Node, seen map[string]bool, budget *int) []*yaml.Node {
+	src := l.copyNode(v, budget)
+	maps := []*yaml.Node{src}
+	if src.Kind == yaml.SequenceNode {
+		maps = src.Content
+	}
+	var out []*yaml.Node
+	for _, m := range maps {
+		if m.Kind != yaml.MappingNode {
+			l.add(v, "", "a merge (<<) needs a mapping or a list of mappings, got %s", kindName(m))
+			continue
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if key := m.Content[i].Value; !seen[key] {
+				seen[key] = true
+				out = append(out, m.Content[i], m.Content[i+1])
+			}
+		}
+	}
+	return out
 }
 
 // field is a key and its value inside a mapping.
@@ -201,11 +281,18 @@ func (l *loader) root(n *yaml.Node, d *Dialect) {
 	if v, ok := f["list_users_scope"]; ok {
 		d.ListUsersScope = l.scope(v.val)
 	}
+	if v, ok := f["address_file"]; ok {
+		d.AddressFile = l.relPath(v.val, "address_file")
+	}
+	if v, ok := f["pace"]; ok {
+		d.Pace = l.duration(v.val, "pace", 0)
+	}
 	if v, ok := f["echo_own_messages"]; ok {
 		d.EchoOwnMessages = l.boolean(v.val, "echo_own_messages")
 	}
 	l.recognisers(n, f["messages"], d)
 	l.actions(n, f["actions"], d)
+	l.checkTables()
 }
 
 // duration reads a Go duration such as 2s or 500ms; it must be positive.
@@ -224,6 +311,20 @@ func (l *loader) duration(n *yaml.Node, path string, def time.Duration) time.Dur
 		return v
 	}
 	return def
+}
+
+// relPath reads a file name relative to the server's working directory.
+func (l *loader) relPath(n *yaml.Node, path string) string {
+	s, ok := l.str(n, path, false)
+	if !ok {
+		return DefaultAddressFile
+	}
+	clean := filepath.ToSlash(filepath.Clean(s))
+	if filepath.IsAbs(s) || strings.HasPrefix(s, "/") || clean == ".." || strings.HasPrefix(clean, "../") {
+		l.add(n, path, "must be a file name relative to the server's working directory, got %q", s)
+		return DefaultAddressFile
+	}
+	return clean
 }
 
 // scope reads list_users_scope.

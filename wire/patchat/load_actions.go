@@ -97,9 +97,10 @@ func (l *loader) action(name string, n *yaml.Node) *Action {
 		l.add(n, path, "an action needs at least one step")
 	}
 	known := map[string]bool{}
-	for _, v := range InputVars {
+	for _, v := range ActionInputs[name] {
 		known[v] = true
 	}
+	l.cur = name
 	a.Steps = l.steps(items, path, known, false)
 	return a
 }
@@ -128,21 +129,48 @@ func (l *loader) step(n *yaml.Node, path string, known map[string]bool, nested b
 	}
 	send, hasSend := f["send"]
 	exp, hasExpect := f["expect"]
-	if hasSend == hasExpect {
-		l.add(n, path, "a step has exactly one of \"send\" or \"expect\"")
+	q, hasQuiet := f["quiet"]
+	if count(hasSend, hasExpect, hasQuiet) != 1 {
+		l.add(n, path, "a step has exactly one of \"send\", \"expect\" or \"quiet\"")
 		return st, nil
 	}
 	if w, ok := f["when"]; ok {
 		st.When, _ = l.str(w.val, path+".when", false)
 		if st.When != "" {
-			l.known(w.val, path+".when", st.When, known)
+			l.known(w.val, path+".when", segment{name: st.When}, known)
 		}
+	}
+	if hasQuiet {
+		l.quietStep(&st, q.val, f, path)
+		return st, nil
 	}
 	if hasSend {
 		l.sendStep(&st, send.val, f, path, known)
 		return st, nil
 	}
 	return st, l.expectStep(&st, exp.val, f, path, known, nested)
+}
+
+// count is how many of the flags are set.
+func count(flags ...bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
+}
+
+// quietStep reads "quiet: 200ms": wait until the server has said nothing
+// for that long.
+func (l *loader) quietStep(st *Step, n *yaml.Node, f map[string]field, path string) {
+	for _, k := range []string{"refuse", "split", "on_refuse"} {
+		if v, ok := f[k]; ok {
+			l.add(v.key, path+"."+k, "%q only goes with \"expect\", not with \"quiet\"", k)
+		}
+	}
+	st.Quiet = l.duration(n, path+".quiet", 0)
 }
 
 // sendStep reads a send line and checks its variables and options.
@@ -155,10 +183,30 @@ func (l *loader) sendStep(st *Step, n *yaml.Node, f map[string]field, path strin
 	st.Send, _ = l.str(n, path+".send", true)
 	st.send = parseTemplate(st.Send, false)
 	for _, s := range st.send.vars() {
-		if s.filter != "" {
-			l.add(n, path+".send", "filter {%s|%s}: filters apply only inside patterns; send lines insert values verbatim", s.name, s.filter)
+		if _, ok := tableOf(s.filter); ok {
+			l.useTable(n, path+".send", s)
+		} else if s.filter != "" {
+			l.add(n, path+".send", "filter {%s|%s}: send lines insert values verbatim; the only filter here is |%sNAME",
+				s.name, s.filter, FilterTable)
 		}
-		l.known(n, path+".send", s.name, known)
+		l.known(n, path+".send", s, known)
+	}
+}
+
+// useTable records a {x|table:NAME}; whether some split fills NAME is
+// checked once the whole file is read.
+func (l *loader) useTable(n *yaml.Node, path string, s segment) {
+	name, _ := tableOf(s.filter)
+	l.uses = append(l.uses, tableUse{node: n, path: path, table: name, seg: s})
+}
+
+// checkTables reports every table filter that no split fills.
+func (l *loader) checkTables() {
+	for _, u := range l.uses {
+		if !l.tables[u.table] {
+			l.addAt(u.node, u.path, u.seg, "{%s|%s%s}: no split fills a table %q (give a split {var, pattern, table: %s})",
+				u.seg.name, FilterTable, u.table, u.table, u.table)
+		}
 	}
 }
 
@@ -197,13 +245,16 @@ func (l *loader) pattern(n *yaml.Node, path string, known map[string]bool) (stri
 	if !ok {
 		return src, t, nil
 	}
-	sample := Vars{}
+	sample := values{vars: Vars{}, tables: map[string]map[string]string{}}
 	for _, s := range t.vars() {
-		if s.filter != "" && s.filter != FilterRegexp {
-			l.add(n, path, "unknown filter {%s|%s}; the only filter is |%s", s.name, s.filter, FilterRegexp)
+		if table, ok := tableOf(s.filter); ok {
+			l.useTable(n, path, s)
+			sample.tables[table] = map[string]string{"x": "x"}
+		} else if s.filter != "" && s.filter != FilterRegexp {
+			l.add(n, path, "unknown filter {%s|%s}; the filters are |%s and |%sNAME", s.name, s.filter, FilterRegexp, FilterTable)
 		}
-		l.known(n, path, s.name, known)
-		sample[s.name] = "x"
+		l.known(n, path, s, known)
+		sample.vars[s.name] = "x"
 	}
 	expr, _ := t.pattern(sample)
 	re, err := regexp.Compile(expr)
@@ -223,11 +274,36 @@ func (l *loader) pattern(n *yaml.Node, path string, known map[string]bool) (stri
 	return src, t, groups
 }
 
-// known reports a variable that is neither an input nor captured earlier.
-func (l *loader) known(n *yaml.Node, path, name string, known map[string]bool) {
-	if !known[name] {
-		l.add(n, path, "variable {%s} is neither an input (%s) nor captured by a named group in an earlier step of this action",
-			name, strings.Join(InputVars, ", "))
+// known reports a variable that is neither an input of the action nor
+// captured earlier, at the placeholder's own column when it can tell.
+func (l *loader) known(n *yaml.Node, path string, s segment, known map[string]bool) {
+	if known[s.name] {
+		return
+	}
+	inputs := "it has no inputs"
+	if in := ActionInputs[l.cur]; len(in) > 0 {
+		inputs = "its inputs are " + strings.Join(in, ", ")
+	}
+	l.addAt(n, path, s, "unknown variable {%s}: action %s does not get it (%s) and no named group of an earlier step captures it",
+		s.name, l.cur, inputs)
+}
+
+// addAt records a problem at placeholder s inside the scalar n: the column
+// is the placeholder's when the scalar is on one line and its text is as
+// written (plain or single-quoted without escapes), else the scalar's.
+func (l *loader) addAt(n *yaml.Node, path string, s segment, format string, args ...any) {
+	l.add(n, path, format, args...)
+	p := &l.probs[len(l.probs)-1]
+	if n.Kind != yaml.ScalarNode || strings.Contains(n.Value, "\n") || strings.Contains(n.Value, "'") {
+		return
+	}
+	at := strings.Index(n.Value, "{"+s.name)
+	switch {
+	case at < 0:
+	case n.Style == 0:
+		p.Column += at
+	case n.Style == yaml.SingleQuotedStyle:
+		p.Column += at + 1
 	}
 }
 
@@ -239,6 +315,11 @@ func (l *loader) split(n *yaml.Node, path string, groups []string, known map[str
 	}
 	sp := &Split{}
 	v, ok := f["var"]
+	if p, ok := f["pattern"]; ok {
+		l.splitPattern(sp, p, f, path)
+	} else if t, ok := f["table"]; ok {
+		l.add(t.key, path+".table", "a table needs a \"pattern\" with the groups (?P<%s>...) and (?P<%s>...)", GroupItem, GroupValue)
+	}
 	if !ok {
 		l.add(n, path, "missing key \"var\" (the captured variable to split)")
 		return nil
@@ -251,6 +332,35 @@ func (l *loader) split(n *yaml.Node, path string, groups []string, known map[str
 		sp.Sep, _ = l.str(s.val, path+".sep", true)
 	}
 	return sp
+}
+
+// splitPattern reads a split's pattern (every match is one item) and table.
+func (l *loader) splitPattern(sp *Split, p field, f map[string]field, path string) {
+	if s, ok := f["sep"]; ok {
+		l.add(s.key, path+".sep", "give either \"sep\" or \"pattern\", not both")
+	}
+	src, ok := l.str(p.val, path+".pattern", false)
+	if !ok {
+		return
+	}
+	re, err := regexp.Compile(src)
+	switch {
+	case err != nil:
+		l.add(p.val, path+".pattern", "bad regular expression: %v", err)
+		return
+	case re.SubexpIndex(GroupItem) < 0:
+		l.add(p.val, path+".pattern", "a split pattern needs the named group (?P<%s>...): each match gives one item", GroupItem)
+	case re.MatchString(""):
+		l.add(p.val, path+".pattern", "pattern matches empty text; it must match one item")
+	}
+	sp.Pattern, sp.re = src, re
+	if t, ok := f["table"]; ok {
+		sp.Table, _ = l.str(t.val, path+".table", false)
+		if re.SubexpIndex(GroupValue) < 0 {
+			l.add(p.val, path+".pattern", "a split with a table needs the named group (?P<%s>...) beside (?P<%s>...)", GroupValue, GroupItem)
+		}
+		l.tables[sp.Table] = true
+	}
 }
 
 // copyKnown copies a set of variable names.

@@ -76,22 +76,22 @@ actions:
 		`d.yaml:6:14: messages[0].pattern: a room-message pattern needs a named group (?P<from>...)`,
 		`d.yaml:7:1: actions: missing action "broadcast_others"`,
 		`d.yaml:7:1: actions: missing action "exit"`,
-		`d.yaml:11:7: actions.register[1]: unknown key "expct" (did you mean "expect"?); known keys: send, expect, refuse, split, on_refuse, when`,
-		`d.yaml:11:7: actions.register[1]: a step has exactly one of "send" or "expect"`,
-		`d.yaml:13:13: actions.login[0].send: variable {pasword} is neither an input (user, password, room, text, rooms) nor captured by a named group in an earlier step of this action`,
+		`d.yaml:11:7: actions.register[1]: unknown key "expct" (did you mean "expect"?); known keys: send, expect, quiet, refuse, split, on_refuse, when`,
+		`d.yaml:11:7: actions.register[1]: a step has exactly one of "send", "expect" or "quiet"`,
+		`d.yaml:13:27: actions.login[0].send: unknown variable {pasword}: action login does not get it (its inputs are user, password) and no named group of an earlier step captures it`,
 		"d.yaml:14:15: actions.login[1].expect: bad regular expression: error parsing regexp: missing closing ): `OK (unclosed`",
-		`d.yaml:16:7: actions.create[0]: a step has exactly one of "send" or "expect"`,
-		`d.yaml:21:13: actions.join[2].send: variable {later} is neither an input (user, password, room, text, rooms) nor captured by a named group in an earlier step of this action`,
-		`d.yaml:22:15: actions.join[3].expect: variable {later} is neither an input (user, password, room, text, rooms) nor captured by a named group in an earlier step of this action`,
-		`d.yaml:24:18: actions.leave[0].send: filter {room|re}: filters apply only inside patterns; send lines insert values verbatim`,
+		`d.yaml:16:7: actions.create[0]: a step has exactly one of "send", "expect" or "quiet"`,
+		`d.yaml:21:20: actions.join[2].send: unknown variable {later}: action join does not get it (its inputs are room) and no named group of an earlier step captures it`,
+		`d.yaml:22:17: actions.join[3].expect: unknown variable {later}: action join does not get it (its inputs are room) and no named group of an earlier step captures it`,
+		`d.yaml:24:18: actions.leave[0].send: filter {room|re}: send lines insert values verbatim; the only filter here is |table:NAME`,
 		`d.yaml:24:48: actions.leave[1].on_refuse: on_refuse needs a "refuse" pattern in the same step`,
 		`d.yaml:25:36: actions.list_users[1].expect: pattern matches empty text, so it would succeed before the server says anything`,
 		`d.yaml:25:65: actions.list_users[1].split.var: variable "lst" is not captured by this step's expect (add (?P<lst>...))`,
 		`d.yaml:26:71: actions.list_rooms[1].split.var: variable "x" is not captured by this step's expect (add (?P<x>...))`,
-		`d.yaml:27:44: actions.switch[1].when: variable {nope} is neither an input (user, password, room, text, rooms) nor captured by a named group in an earlier step of this action`,
+		`d.yaml:27:44: actions.switch[1].when: unknown variable {nope}: action switch does not get it (its inputs are room) and no named group of an earlier step captures it`,
 		`d.yaml:28:8: actions.say: an action needs at least one step`,
-		`d.yaml:29:53: actions.broadcast[1].expect: unknown filter {bogus|lower}; the only filter is |re`,
-		`d.yaml:29:53: actions.broadcast[1].expect: variable {bogus} is neither an input (user, password, room, text, rooms) nor captured by a named group in an earlier step of this action`,
+		`d.yaml:29:53: actions.broadcast[1].expect: unknown filter {bogus|lower}; the filters are |re and |table:NAME`,
+		`d.yaml:29:57: actions.broadcast[1].expect: unknown variable {bogus}: action broadcast does not get it (its inputs are rooms, text, current) and no named group of an earlier step captures it`,
 		`d.yaml:30:3: actions: unknown key "dance"; known keys: greeting, register, login, create, join, leave, list_users, list_rooms, switch, say, broadcast, broadcast_others, exit`,
 	}
 	assert.Equal(t, want, problems(src))
@@ -111,7 +111,7 @@ func TestCheckStructure(t *testing.T) {
 		"top typo":   {"nmae: x\n", `d.yaml:1:1: unknown key "nmae" (did you mean "name"?)`},
 		"no actions": {"messages: [{pattern: '(?P<from>a)(?P<text>b)'}]\n", `d.yaml:1:1: missing key "actions"`},
 		"duplicate":  {"name: a\nname: b\n", "d.yaml:2:1: name: key given twice (first at line 1)"},
-		"alias":      {"x: &a 1\nname: *a\n", "d.yaml:2:7: YAML aliases (*a) are not supported"},
+		"bad merge":  {"anchors: &a x\nname: {<<: *a}\n", "d.yaml:2:12: a merge (<<) needs a mapping or a list of mappings"},
 		"two docs":   {"name: a\n---\nname: b\n", "only one document is allowed"},
 		"null":       {"name: ~\n", "d.yaml:1:7: name: value is missing"},
 		"empty le":   {"line_ending: ''\n", "d.yaml:1:14: line_ending: must not be empty"},
@@ -120,6 +120,9 @@ func TestCheckStructure(t *testing.T) {
 		"send opts":  {"actions:\n  join: [{send: a, split: {var: x}}]\n", `actions.join[0].split: "split" only goes with "expect"`},
 		"msg empty":  {"messages: [{pattern: '(?P<from>a*)(?P<text>b*)'}]\n", "pattern matches empty text"},
 		"too long":   {"timeout: 2h\n", "timeout: must be between 1ns and 1h, got 2h0m0s"},
+		"abs addr":   {"address_file: /etc/x\n", `d.yaml:1:15: address_file: must be a file name relative to the server's working directory, got "/etc/x"`},
+		"up addr":    {"address_file: ../x\n", `address_file: must be a file name relative`},
+		"bad pace":   {"pace: soon\n", `pace: not a duration`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -137,8 +140,8 @@ func TestCheckCaptureFlowsToLaterStepsOnly(t *testing.T) {
 		on_refuse: [{send: 'x {num}'}]}, {send: '{why}'}]`
 	got := problems(dialectYAML("2s", lineMessages, acts))
 	require.Len(t, got, 2)
-	assert.Contains(t, got[0], "actions.join[1].on_refuse[0].send: variable {num}")
-	assert.Contains(t, got[1], "actions.join[2].send: variable {why}")
+	assert.Contains(t, got[0], "actions.join[1].on_refuse[0].send: unknown variable {num}")
+	assert.Contains(t, got[1], "actions.join[2].send: unknown variable {why}")
 }
 
 func TestProblemStringWithoutPlace(t *testing.T) {

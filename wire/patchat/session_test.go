@@ -209,17 +209,17 @@ func TestRefusalEarliestWins(t *testing.T) {
 
 func TestTimeoutListsAlternativesAndWhatArrived(t *testing.T) {
 	acts := lineActions()
-	acts["greeting"] = `[{expect: 'HELLO {user}\n', refuse: 'ERR [^\n]*\n'}]`
+	acts["register"] = `[{expect: 'HELLO {user}\n', refuse: 'ERR [^\n]*\n'}]`
 	s, f := session(t, mustDialect(t, "20ms", lineMessages, acts), Options{Timeout: 20 * time.Millisecond})
 	f.serve(func(f *fake) { f.write("HELLO aXb\n[foo] bob: sync\n") })
 	// Once the message is there, so is the text before it: no race with the deadline.
 	_, err := s.WaitMessage(ctxLong(t), nil)
 	require.NoError(t, err)
-	_, err = s.Do(context.Background(), ActionGreeting, Vars{VarUser: "a.b"})
+	_, err = s.Do(context.Background(), ActionRegister, Vars{VarUser: "a.b"})
 	require.ErrorIs(t, err, ErrTimeout)
 	var ee *ExpectError
 	require.ErrorAs(t, err, &ee)
-	assert.Equal(t, "greeting", ee.Action)
+	assert.Equal(t, "register", ee.Action)
 	assert.Equal(t, 0, ee.Step)
 	assert.Equal(t, []string{`HELLO a\.b\n`, `ERR [^\n]*\n`}, ee.Patterns)
 	assert.Equal(t, "HELLO aXb\n", ee.Got)

@@ -3,6 +3,8 @@ package patchat
 import (
 	"fmt"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -17,14 +19,69 @@ const (
 	VarRoom     = "room"
 	VarText     = "text"
 	VarRooms    = "rooms"
+	VarCurrent  = "current"
 )
 
-// InputVars lists the variables a step may use without capturing them first.
-var InputVars = []string{VarUser, VarPassword, VarRoom, VarText, VarRooms}
+// Filters of a placeholder. {name|re} regex-escapes the value (inside
+// patterns every value is escaped anyway; the filter documents the intent).
+// {name|table:NAME} replaces the value by what the table NAME (filled by a
+// split's table) holds for it; a value that is a list joined with the
+// dialect's rooms_separator is replaced item by item, e.g. room names by the
+// numbers a listing printed beside them.
+const (
+	FilterRegexp = "re"
+	FilterTable  = "table:"
+)
 
-// FilterRegexp is the only filter: {name|re} regex-escapes the value. Inside
-// patterns every value is escaped anyway; the filter documents the intent.
-const FilterRegexp = "re"
+// tableOf returns the table a filter names, if it is a table filter.
+func tableOf(filter string) (string, bool) {
+	return strings.CutPrefix(filter, FilterTable)
+}
+
+// values is what placeholders are filled from: the variables, the tables
+// captured so far, and the separator of list values.
+type values struct {
+	vars   Vars
+	tables map[string]map[string]string
+	sep    string
+}
+
+// get returns the value of a placeholder, through its table filter if any.
+func (x values) get(s segment) (string, error) {
+	v, ok := x.vars[s.name]
+	if !ok {
+		return "", fmt.Errorf("%w: {%s}", ErrMissingVar, s.name)
+	}
+	name, ok := tableOf(s.filter)
+	if !ok {
+		return v, nil
+	}
+	table := x.tables[name]
+	items := []string{v}
+	if x.sep != "" && strings.Contains(v, x.sep) {
+		items = strings.Split(v, x.sep)
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		mapped, ok := table[strings.TrimSpace(it)]
+		if !ok {
+			return "", fmt.Errorf("%w: {%s|%s}: %q is not in the table (it holds %d entries: %s)",
+				ErrNotInTable, s.name, s.filter, it, len(table), tableKeys(table))
+		}
+		out[i] = mapped
+	}
+	return strings.Join(out, x.sep), nil
+}
+
+// tableKeys lists a table's keys briefly, for error messages.
+func tableKeys(t map[string]string) string {
+	var keys []string
+	for k := range t {
+		keys = append(keys, strconv.Quote(k))
+	}
+	sort.Strings(keys)
+	return truncate(strings.Join(keys, ", "), 200)
+}
 
 var placeholderRE = regexp.MustCompile(`^\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([^{}]*))?\}`)
 
@@ -89,16 +146,16 @@ func (t template) vars() []segment {
 }
 
 // pattern builds the regular expression source, escaping every value.
-func (t template) pattern(vars Vars) (string, error) {
+func (t template) pattern(x values) (string, error) {
 	var b strings.Builder
 	for _, s := range t.segs {
 		if s.name == "" {
 			b.WriteString(s.lit)
 			continue
 		}
-		v, ok := vars[s.name]
-		if !ok {
-			return "", fmt.Errorf("%w: {%s}", ErrMissingVar, s.name)
+		v, err := x.get(s)
+		if err != nil {
+			return "", err
 		}
 		b.WriteString(regexp.QuoteMeta(v))
 	}
@@ -107,16 +164,16 @@ func (t template) pattern(vars Vars) (string, error) {
 
 // line builds a send line, inserting values verbatim; a value holding CR, LF
 // or the line ending is refused.
-func (t template) line(vars Vars, ending string) (string, error) {
+func (t template) line(x values, ending string) (string, error) {
 	var b strings.Builder
 	for _, s := range t.segs {
 		if s.name == "" {
 			b.WriteString(s.lit)
 			continue
 		}
-		v, ok := vars[s.name]
-		if !ok {
-			return "", fmt.Errorf("%w: {%s}", ErrMissingVar, s.name)
+		v, err := x.get(s)
+		if err != nil {
+			return "", err
 		}
 		if strings.ContainsAny(v, "\r\n") || (ending != "" && strings.Contains(v, ending)) {
 			return "", fmt.Errorf("%w: {%s} = %q", ErrValueHasNewline, s.name, v)

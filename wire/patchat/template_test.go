@@ -19,7 +19,7 @@ func TestPatternEscapesEveryValue(t *testing.T) {
 		`{{user}`:               `{\\d\*`,
 	}
 	for src, want := range cases {
-		got, err := parseTemplate(src, true).pattern(vars)
+		got, err := parseTemplate(src, true).pattern(values{vars: vars})
 		require.NoError(t, err, src)
 		assert.Equal(t, want, got, src)
 		_, err = regexp.Compile(got)
@@ -31,22 +31,22 @@ func TestPatternEscapesEveryValue(t *testing.T) {
 
 func mustPattern(t *testing.T, src string, vars Vars) string {
 	t.Helper()
-	p, err := parseTemplate(src, true).pattern(vars)
+	p, err := parseTemplate(src, true).pattern(values{vars: vars})
 	require.NoError(t, err)
 	return p
 }
 
 func TestSendLineIsVerbatim(t *testing.T) {
 	tpl := parseTemplate(`b {rooms}: {text} {{text}`, false)
-	got, err := tpl.line(Vars{VarRooms: "a.b,(x)+", VarText: `hi \d {x}`}, "\n")
+	got, err := tpl.line(values{vars: Vars{VarRooms: "a.b,(x)+", VarText: `hi \d {x}`}}, "\n")
 	require.NoError(t, err)
 	assert.Equal(t, `b a.b,(x)+: hi \d {x} {text}`, got)
 
-	_, err = tpl.line(Vars{VarRooms: "a", VarText: "two\nlines"}, "\n")
+	_, err = tpl.line(values{vars: Vars{VarRooms: "a", VarText: "two\nlines"}}, "\n")
 	require.ErrorIs(t, err, ErrValueHasNewline)
-	_, err = tpl.line(Vars{VarRooms: "a", VarText: "x;y"}, ";")
+	_, err = tpl.line(values{vars: Vars{VarRooms: "a", VarText: "x;y"}}, ";")
 	require.ErrorIs(t, err, ErrValueHasNewline, "a value holding the dialect's line ending is refused too")
-	_, err = tpl.line(Vars{VarRooms: "a"}, "\n")
+	_, err = tpl.line(values{vars: Vars{VarRooms: "a"}}, "\n")
 	require.ErrorIs(t, err, ErrMissingVar)
 }
 

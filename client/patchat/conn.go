@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/chatspec/chatspec/transcript"
@@ -17,15 +18,16 @@ const maxKept = 4 << 20
 // maxProblems bounds the text problems (PAT-3-3) a connection remembers.
 const maxProblems = 5
 
-// logConn wraps a connection so that every byte sent and received goes into
-// the scenario's transcript, the received bytes are kept (bounded) for
-// negative checks, and the server's text is checked as it arrives: valid
-// UTF-8, no NUL, no control byte other than tab, newline and carriage return
-// (PAT-3-3, PAT-R-2 as read in P9).
+// logConn wraps a connection so that every read has a deadline, every byte
+// sent and received goes into the transcript (when there is one), the
+// received bytes are kept (bounded) for negative checks, and the server's
+// text is checked as it arrives: valid UTF-8, no NUL, no control byte other
+// than tab, newline and carriage return (PAT-3-3, PAT-R-2 as read in P9).
 type logConn struct {
 	net.Conn
-	name string
-	log  *transcript.Log
+	name    string
+	log     *transcript.Log // nil: no transcript
+	timeout time.Duration   // deadline of each read
 
 	mu       sync.Mutex
 	received []byte // the first maxKept bytes received
@@ -35,15 +37,18 @@ type logConn struct {
 	found    int // problems found, including those not kept
 }
 
-func newLogConn(c net.Conn, name string, log *transcript.Log) *logConn {
-	return &logConn{Conn: c, name: name, log: log}
+func newLogConn(c net.Conn, name string, log *transcript.Log, timeout time.Duration) *logConn {
+	return &logConn{Conn: c, name: name, log: log, timeout: timeout}
 }
 
-// Read records what the server sent.
+// Read waits at most the timeout and records what the server sent.
 func (c *logConn) Read(p []byte) (int, error) {
+	_ = c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
 	n, err := c.Conn.Read(p)
 	if n > 0 {
-		c.log.Add(c.name, transcript.Received, p[:n], quote(p[:n]))
+		if c.log != nil {
+			c.log.Add(c.name, transcript.Received, p[:n], quote(p[:n]))
+		}
 		c.keep(p[:n])
 	}
 	return n, err
@@ -52,6 +57,9 @@ func (c *logConn) Read(p []byte) (int, error) {
 // Write records what chatspec sends, before sending it, so the transcript
 // never shows a reply ahead of its request.
 func (c *logConn) Write(p []byte) (int, error) {
+	if c.log == nil {
+		return c.Conn.Write(p)
+	}
 	c.log.Add(c.name, transcript.Sent, p, quote(p))
 	c.log.Raw(c.name, p)
 	n, err := c.Conn.Write(p)
@@ -104,8 +112,8 @@ func (c *logConn) problem(at int, format string, args ...any) {
 	}
 }
 
-// Problems returns the text problems found so far.
-func (c *logConn) Problems() []string {
+// problemList returns the text problems found so far.
+func (c *logConn) problemList() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := append([]string(nil), c.problems...)
@@ -115,9 +123,9 @@ func (c *logConn) Problems() []string {
 	return out
 }
 
-// Saw reports whether token appears anywhere in what was received, and the
+// saw reports whether token appears anywhere in what was received, and the
 // received text around it.
-func (c *logConn) Saw(token string) (bool, string) {
+func (c *logConn) saw(token string) (bool, string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	i := bytes.Index(c.received, []byte(token))

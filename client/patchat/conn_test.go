@@ -4,6 +4,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chatspec/chatspec/transcript"
 	"github.com/stretchr/testify/assert"
@@ -12,7 +13,7 @@ import (
 
 // feed gives a logConn the chunks as successive reads.
 func feed(chunks ...string) *logConn {
-	c := newLogConn(nil, "t", transcript.New())
+	c := newLogConn(nil, "t", transcript.New(), time.Second)
 	for _, ch := range chunks {
 		c.keep([]byte(ch))
 	}
@@ -22,7 +23,7 @@ func feed(chunks ...string) *logConn {
 func TestTextCheckAcceptsText(t *testing.T) {
 	// "é" and "😀" split across reads are still valid UTF-8.
 	c := feed("caf\xc3", "\xa9 tab\there\r\n\xf0\x9f", "\x98\x80 end")
-	assert.Empty(t, c.Problems())
+	assert.Empty(t, c.problemList())
 }
 
 func TestTextCheckFindsProblems(t *testing.T) {
@@ -39,7 +40,7 @@ func TestTextCheckFindsProblems(t *testing.T) {
 		"counts the rest": {[]string{strings.Repeat("\x01", 7)}, "and 2 more"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			p := feed(tc.chunks...).Problems()
+			p := feed(tc.chunks...).problemList()
 			require.NotEmpty(t, p)
 			assert.Contains(t, strings.Join(p, "; "), tc.want)
 		})
@@ -51,7 +52,7 @@ func TestLogConnRecordsBothDirections(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	log := transcript.New()
-	c := newLogConn(a, "alice", log)
+	c := newLogConn(a, "alice", log, 10*time.Second)
 	go func() {
 		buf := make([]byte, 16)
 		n, _ := b.Read(buf)
@@ -63,7 +64,7 @@ func TestLogConnRecordsBothDirections(t *testing.T) {
 	n, err := c.Read(buf)
 	require.NoError(t, err)
 	assert.Equal(t, "re:hi", string(buf[:n]))
-	seen, around := c.Saw("re:hi")
+	seen, around := c.saw("re:hi")
 	assert.True(t, seen)
 	assert.Contains(t, around, "re:hi")
 	entries := log.Entries()
