@@ -187,24 +187,39 @@ func bombRun(t *testing.T, op int, extra ...string) (code int, out string, rows 
 	return code, out, rows, crashes
 }
 
+// The example rows that send opcode 12: one in each unknown-opcode outline
+// (COP-3.3-1 "does not disturb", COP-3.3-2 "closes").
+const (
+	guiltyDisturb = "features/chatos/3_3_opcodes.feature:22"
+	guiltyCloses  = "features/chatos/3_3_opcodes.feature:34"
+)
+
 // TestCrashChargedToTheScenarioThatSentIt: at the default concurrency, a
-// server that dies on opcode 12 gets exactly one crash, charged to the one
-// scenario that sends 12, with the server's stack trace; every other row is
-// what the same server without that bug gets.
+// server that dies on opcode 12 is crashed by exactly the two scenarios that
+// send 12, each charged with its own crash and the server's stack trace;
+// every other row is what the same server without that bug gets.
 func TestCrashChargedToTheScenarioThatSentIt(t *testing.T) {
 	code, out, rows, crashes := bombRun(t, 12)
 	assert.Equal(t, 1, code)
 	_, _, healthy, none := bombRun(t, -1)
 	require.Empty(t, none)
-	const guilty = "features/chatos/3_3_opcodes.feature:9"
-	require.Len(t, crashes, 1, out)
-	assert.Equal(t, guilty, crashes[0].Location)
-	assert.Equal(t, []string{"COP-3.3-1"}, crashes[0].Reqs)
-	assert.Equal(t, "exit status 2", crashes[0].Status)
-	want := strings.Replace(strings.Join(healthy, "\n"), guilty+" PASS", guilty+" FAIL", 1)
-	assert.Equal(t, want, strings.Join(rows, "\n"), "only the guilty row differs")
-	assert.Contains(t, out, "the server died 1 time: during [COP-3.3-1] \"An unknown opcode does not disturb other clients\"")
-	assert.Regexp(t, `FAIL \[COP-3.3-1\] An unknown opcode does not disturb other clients\n`+
+	require.Len(t, crashes, 2, out)
+	var where, reqs []string
+	for _, c := range crashes {
+		where = append(where, c.Location)
+		reqs = append(reqs, c.Reqs...)
+		assert.Equal(t, "exit status 2", c.Status)
+	}
+	assert.ElementsMatch(t, []string{guiltyDisturb, guiltyCloses}, where)
+	assert.ElementsMatch(t, []string{"COP-3.3-1", "COP-3.3-2"}, reqs)
+	want := strings.Join(healthy, "\n")
+	for _, g := range []string{guiltyDisturb, guiltyCloses} {
+		want = strings.Replace(want, g+" PASS", g+" FAIL", 1)
+	}
+	assert.Equal(t, want, strings.Join(rows, "\n"), "only the guilty rows differ")
+	assert.Contains(t, out, "the server died 2 times: ")
+	assert.Contains(t, out, `during [COP-3.3-1] "An unknown opcode (12) does not disturb other clients"`)
+	assert.Regexp(t, `FAIL \[COP-3.3-1\] An unknown opcode \(12\) does not disturb other clients\n`+
 		`(.*\n)*?.*the server crashed during this scenario \(its process ended: exit status 2\)`, out)
 	assert.Contains(t, out, "panic: unhandled opcode 12", "the stack trace is in the guilty row")
 }
@@ -216,9 +231,11 @@ func TestGuiltyIDAloneIsNotCertified(t *testing.T) {
 	code, out, rows, crashes := bombRun(t, 12, "--tags", "@COP-3.3-1")
 	assert.Equal(t, 1, code)
 	assert.NotContains(t, out, "\nCERTIFIED")
-	assert.Equal(t, []string{"features/chatos/3_3_opcodes.feature:21 PASS", "features/chatos/3_3_opcodes.feature:9 FAIL"}, rows)
+	_, _, healthy, _ := bombRun(t, -1, "--tags", "@COP-3.3-1")
+	want := strings.Replace(strings.Join(healthy, "\n"), guiltyDisturb+" PASS", guiltyDisturb+" FAIL", 1)
+	assert.Equal(t, want, strings.Join(rows, "\n"))
 	require.Len(t, crashes, 1)
-	assert.Equal(t, "features/chatos/3_3_opcodes.feature:9", crashes[0].Location)
+	assert.Equal(t, guiltyDisturb, crashes[0].Location)
 }
 
 // startBomb runs this binary as a server dying on opcode op, as a process
@@ -261,15 +278,19 @@ func TestTargetThatDiesChargesItsScenario(t *testing.T) {
 	assert.Equal(t, 1, code, errs)
 	rows, crashes := jsonRows(t, dir)
 	assert.Equal(t, []string{
-		"features/chatos/3_3_opcodes.feature:21 ERROR",
-		"features/chatos/3_3_opcodes.feature:9 FAIL",
+		guiltyDisturb + " FAIL",
+		"features/chatos/3_3_opcodes.feature:23 ERROR",
+		"features/chatos/3_3_opcodes.feature:24 ERROR",
+		"features/chatos/3_3_opcodes.feature:34 ERROR",
+		"features/chatos/3_3_opcodes.feature:35 ERROR",
+		"features/chatos/3_3_opcodes.feature:36 ERROR",
 		"features/chatos/3_4_identification.feature:11 ERROR",
 		"features/chatos/3_4_identification.feature:16 ERROR",
 		"features/chatos/3_4_identification.feature:22 ERROR",
 	}, rows, out)
 	require.Len(t, crashes, 1)
-	assert.Equal(t, "features/chatos/3_3_opcodes.feature:9", crashes[0].Location)
-	assert.Contains(t, out, `not run: the server stopped answering during "An unknown opcode does not disturb other clients"`)
+	assert.Equal(t, guiltyDisturb, crashes[0].Location)
+	assert.Contains(t, out, `not run: the server stopped answering during "An unknown opcode (12) does not disturb other clients"`)
 	assert.Contains(t, out, "chatspec did not start this server, so it has none of its output")
 }
 

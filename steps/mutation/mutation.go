@@ -113,6 +113,9 @@ func Apart(names []string, rows []Row) []string {
 func Outcomes(run *results.Run, logf func(format string, args ...any)) map[string]results.Outcome {
 	rows := map[string]results.Outcome{}
 	for _, r := range run.Results {
+		if r.Location == "" { // a run-wide row (the history checker's), no scenario's
+			continue
+		}
 		rows[r.Scenario] = r.Outcome
 		if r.Outcome != results.Pass {
 			logf("%s %s: %s", r.Outcome, r.Scenario, r.Message)
