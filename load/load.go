@@ -60,6 +60,10 @@ type Result struct {
 	ClientErrors []string         `json:"client_errors,omitempty"`
 	Check        oracle.Report    `json:"check"`
 	Rows         []results.Result `json:"rows,omitempty"`
+
+	// History is everything the checker judged, for the HTML report's
+	// figures; load.json leaves it out (it holds every delivery).
+	History *results.History `json:"-"`
 }
 
 // Violations is how many violations the checker found.
@@ -236,7 +240,8 @@ func (w *world) result(d time.Duration) Result {
 	h := oracle.Build([]oracle.Source{oracle.SourceOf(w.log, "load")})
 	rep := oracle.Check(&h, oracle.Options{Protocol: w.cfg.Protocol, Lost: true, Settled: w.settled})
 	res := Result{Protocol: w.cfg.Protocol, Clients: w.cfg.Clients, Duration: d, Seed: w.cfg.Seed,
-		Sent: len(h.Messages), Deliveries: len(h.Deliveries), Lost: rep.Lost, Duplicated: rep.Duplicated, Check: rep}
+		Sent: len(h.Messages), Deliveries: len(h.Deliveries), Lost: rep.Lost, Duplicated: rep.Duplicated, Check: rep,
+		History: &h}
 	res.PerSecond = float64(len(h.Deliveries)) / w.cfg.Duration.Seconds()
 	res.LatencyP50, res.LatencyP99, res.LatencyMax = latencies(&h)
 	for _, v := range rep.Violations {

@@ -36,6 +36,11 @@ type Violation struct {
 	Got      time.Duration `json:"got"`      // when it arrived (-1: never)
 	Why      string        `json:"why"`
 	Excerpts []string      `json:"excerpts"`
+
+	// SenderConn and ReceiverConn are the history's connection indices
+	// (-1: none), so a report can place the violation on its timeline.
+	SenderConn   int32 `json:"-"`
+	ReceiverConn int32 `json:"-"`
 }
 
 // String is the violation in one line, for consoles and row messages.
@@ -82,11 +87,11 @@ func (c *checker) report(kind Kind, j, i int32, why string) {
 func (c *checker) reportAs(kind Kind, j, i, msg int32, why string) {
 	d := &c.h.Deliveries[i]
 	v := Violation{Kind: kind, Receiver: c.who(d.Conn, d.At), Where: c.h.Conns[d.Conn].Where,
-		Got: d.At, Sent: -1, Text: d.Text, Why: why, Sender: d.From}
+		Got: d.At, Sent: -1, Text: d.Text, Why: why, Sender: d.From, SenderConn: -1, ReceiverConn: d.Conn}
 	kindOf := d.Kind
 	if msg >= 0 {
 		m := &c.h.Messages[msg]
-		v.Text, v.Sender, v.Sent, kindOf = m.Text, c.who(m.Conn, m.At), m.At, m.Kind
+		v.Text, v.Sender, v.Sent, kindOf, v.SenderConn = m.Text, c.who(m.Conn, m.At), m.At, m.Kind, m.Conn
 		v.Where = c.h.Conns[m.Conn].Where // the scenario that wrote it: a public message reaches other scenarios too
 		v.Excerpts = append(v.Excerpts, c.sendLine(m))
 	}
@@ -103,7 +108,8 @@ func (c *checker) reportLost(m, conn int32) {
 	msg := &c.h.Messages[m]
 	c.out.add(Violation{Kind: KindLost, Req: c.requirement(KindLost, msg.Kind, false), Text: msg.Text,
 		Sender: c.who(msg.Conn, msg.At), Receiver: c.who(conn, msg.At), Where: c.h.Conns[msg.Conn].Where,
-		Sent: msg.At, Got: -1, Why: c.whyMust(msg), Excerpts: []string{c.sendLine(msg)}})
+		Sent: msg.At, Got: -1, Why: c.whyMust(msg), Excerpts: []string{c.sendLine(msg)},
+		SenderConn: msg.Conn, ReceiverConn: conn})
 }
 
 // who names a connection with the nickname it had at t.

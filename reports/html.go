@@ -20,7 +20,12 @@ const maxHTMLWire = 8 << 20
 //go:embed html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+// styleSource is the style sheet every HTML page of chatspec shares.
+//
+//go:embed style.tmpl
+var styleSource string
+
+var htmlTemplate = template.Must(template.Must(template.New("report").Parse(htmlSource)).Parse(styleSource))
 
 // htmlPage is everything report.html shows, prepared so that the template
 // only loops and prints (html/template escapes every value).

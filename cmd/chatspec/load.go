@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/chatspec/chatspec/catalog"
 	"github.com/chatspec/chatspec/load"
+	"github.com/chatspec/chatspec/reports"
 	wirepatchat "github.com/chatspec/chatspec/wire/patchat"
 )
 
@@ -63,7 +65,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadOptions, error) {
 	fs.Float64Var(&opt.rate, "rate", 2, "messages or room actions per second per client")
 	fs.Uint64Var(&opt.seed, "seed", 0, "random seed; the same seed gives the same choices (default: from the clock, printed)")
 	fs.DurationVar(&opt.timeout, "timeout", 5*time.Second, "longest wait for a reply")
-	fs.StringVar(&opt.report, "report", "", "write load.json into this directory")
+	fs.StringVar(&opt.report, "report", "", "write load.json and load.html into this directory")
 	proto, rest := splitProtocol(args)
 	if err := fs.Parse(rest); err != nil {
 		return opt, err
@@ -114,7 +116,7 @@ func runLoad(ctx context.Context, opt loadOptions, stdout, stderr io.Writer) int
 	}
 	printLoad(stdout, res)
 	if opt.report != "" {
-		if err := writeLoadReport(opt.report, res); err != nil {
+		if err := writeLoadReport(opt.report, res, srv.name); err != nil {
 			fmt.Fprintf(stderr, "chatspec load: %v\n", err)
 			return fuzzExitUsage
 		}
@@ -176,8 +178,9 @@ func round(d time.Duration) string {
 	return d.Round(10 * time.Microsecond).String()
 }
 
-// writeLoadReport writes load.json.
-func writeLoadReport(dir string, r load.Result) error {
+// writeLoadReport writes load.json and load.html (named apart from a
+// suite run's results.json and report.html, so one folder can hold both).
+func writeLoadReport(dir string, r load.Result, target string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--report: %w", err)
 	}
@@ -185,5 +188,16 @@ func writeLoadReport(dir string, r load.Result) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "load.json"), append(b, '\n'), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "load.json"), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("--report: %w", err)
+	}
+	var page bytes.Buffer
+	run := r.Report(target)
+	if err := reports.LoadHTML(&page, &run); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "load.html"), page.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("--report: %w", err)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,6 +47,12 @@ func TestLoadAgainstTheReferenceIsClean(t *testing.T) {
 	assert.EqualValues(t, 5, got["clients"])
 	assert.Greater(t, got["deliveries"], 10.0)
 	assert.Contains(t, got, "latency_p99_ns")
+	page, err := os.ReadFile(filepath.Join(dir, "load.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<h1 id=\"verdict\">NO VIOLATIONS</h1>")
+	assert.Contains(t, string(page), `aria-label="delivery latency histogram"`)
+	assert.Contains(t, string(page), `aria-label="per-client timeline"`)
+	assert.Equal(t, 5, strings.Count(string(page), `class="name"`), "one timeline row per client")
 }
 
 // TestLoadFindsALeaverStillReceiving: the reference Pat Chat server with
@@ -62,9 +69,15 @@ func TestLoadFindsALeaverStillReceiving(t *testing.T) {
 		_ = refpatchat.Serve(ctx, ln, refpatchat.Config{HashCost: bcrypt.MinCost, Faults: faults})
 	}()
 	t.Cleanup(func() { cancel(); _ = ln.Close(); <-done })
+	dir := t.TempDir()
 	code, stdout, stderr := runCLI(dispatch, "load", "patchat", "--target", ln.Addr().String(), "--clients", "6",
-		"--duration", "2s", "--rate", "15", "--seed", "5")
+		"--duration", "2s", "--rate", "15", "--seed", "5", "--report", dir)
 	require.Equal(t, 1, code, "%s\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "FAIL [PAT-6.4-1] history checker: leak of ")
 	assert.Contains(t, stdout, "the receiver had left room")
+	page, err := os.ReadFile(filepath.Join(dir, "load.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<h2>Violations (")
+	assert.Contains(t, string(page), `class="mark"><title>PAT-6.4-1: history checker: leak of`, "the leak is marked on the timeline")
+	assert.Contains(t, string(page), "room Main Room", "the legend names the rooms")
 }
