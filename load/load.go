@@ -45,18 +45,7 @@ type Config struct {
 
 // Result is what a load run measured and what the checker found.
 type Result struct {
-	Protocol     string           `json:"protocol"`
-	Clients      int              `json:"clients"`
-	Duration     time.Duration    `json:"duration_ns"`
-	Seed         uint64           `json:"seed"`
-	Sent         int              `json:"sent"`
-	Deliveries   int              `json:"deliveries"`
-	PerSecond    float64          `json:"deliveries_per_second"`
-	LatencyP50   time.Duration    `json:"latency_p50_ns"`
-	LatencyP99   time.Duration    `json:"latency_p99_ns"`
-	LatencyMax   time.Duration    `json:"latency_max_ns"`
-	Lost         int              `json:"lost"`
-	Duplicated   int              `json:"duplicated"`
+	results.LoadFigures
 	ClientErrors []string         `json:"client_errors,omitempty"`
 	Check        oracle.Report    `json:"check"`
 	Rows         []results.Result `json:"rows,omitempty"`
@@ -239,9 +228,9 @@ func (w *world) drain(ctx context.Context) {
 func (w *world) result(d time.Duration) Result {
 	h := oracle.Build([]oracle.Source{oracle.SourceOf(w.log, "load")})
 	rep := oracle.Check(&h, oracle.Options{Protocol: w.cfg.Protocol, Lost: true, Settled: w.settled})
-	res := Result{Protocol: w.cfg.Protocol, Clients: w.cfg.Clients, Duration: d, Seed: w.cfg.Seed,
-		Sent: len(h.Messages), Deliveries: len(h.Deliveries), Lost: rep.Lost, Duplicated: rep.Duplicated, Check: rep,
-		History: &h}
+	res := Result{LoadFigures: results.LoadFigures{Protocol: w.cfg.Protocol, Clients: w.cfg.Clients, Duration: d,
+		Seed: w.cfg.Seed, Sent: len(h.Messages), Deliveries: len(h.Deliveries), Lost: rep.Lost, Duplicated: rep.Duplicated},
+		Check: rep, History: &h}
 	res.PerSecond = float64(len(h.Deliveries)) / w.cfg.Duration.Seconds()
 	res.LatencyP50, res.LatencyP99, res.LatencyMax = latencies(&h)
 	for _, v := range rep.Violations {

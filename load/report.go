@@ -7,10 +7,7 @@ import "github.com/chatspec/chatspec/results"
 // each violation kept (at its receiver, and at its sender when known).
 // target names the server.
 func (r Result) Report(target string) results.LoadRun {
-	lr := results.LoadRun{Protocol: r.Protocol, Target: target, Clients: r.Clients, Duration: r.Duration,
-		Seed: r.Seed, Sent: r.Sent, Deliveries: r.Deliveries, PerSecond: r.PerSecond,
-		LatencyP50: r.LatencyP50, LatencyP99: r.LatencyP99, LatencyMax: r.LatencyMax,
-		Lost: r.Lost, Duplicated: r.Duplicated, Violations: r.Violations(),
+	lr := results.LoadRun{LoadFigures: r.LoadFigures, Target: target, Violations: r.Violations(),
 		ClientErrors: r.ClientErrors, Rows: r.Rows, History: r.History}
 	for _, v := range r.Check.Violations {
 		at := v.Got

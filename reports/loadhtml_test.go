@@ -46,9 +46,9 @@ func loadFixture() *results.LoadRun {
 		Message:    `history checker: leak of "m-0-2" from alice to bob (sent 0.800s, received 0.812s): the receiver had left room "Main Room"`,
 		Check:      &results.Check{Expected: []string{"the message delivered only to its addressees while they were addressees"}, Actual: `the receiver had left room "Main Room"`},
 		Transcript: "   0.800s alice          -> room message rooms=\"Main Room\" text=\"m-0-2\"\n   0.812s bob            <- room message from=\"alice\" room=\"Main Room\" text=\"m-0-2\"\n"}
-	return &results.LoadRun{Protocol: "patchat", Target: "127.0.0.1:8083", Clients: 3, Duration: 2 * time.Second, Seed: 7,
-		Sent: 3, Deliveries: 4, PerSecond: 2, LatencyP50: 3 * ms, LatencyP99: 12 * ms, LatencyMax: 12 * ms,
-		Violations: 1, ClientErrors: []string{"carol: join \"lounge\": refused"}, Rows: []results.Result{leak},
+	return &results.LoadRun{LoadFigures: results.LoadFigures{Protocol: "patchat", Clients: 3, Duration: 2 * time.Second, Seed: 7,
+		Sent: 3, Deliveries: 4, PerSecond: 2, LatencyP50: 3 * ms, LatencyP99: 12 * ms, LatencyMax: 12 * ms},
+		Target: "127.0.0.1:8083", Violations: 1, ClientErrors: []string{"carol: join \"lounge\": refused"}, Rows: []results.Result{leak},
 		Marks:   []results.Mark{{Conn: 1, At: 812 * ms, Req: "PAT-6.4-1", What: leak.Message}, {Conn: 0, At: 800 * ms, Req: "PAT-6.4-1", What: leak.Message}},
 		History: h}
 }
@@ -124,8 +124,9 @@ func bigLoadRun(clients int, d time.Duration, deliveries, marked int) *results.L
 			}
 		}
 	}
-	run := &results.LoadRun{Protocol: "chatos", Target: "big", Clients: clients, Duration: d, Sent: len(h.Messages),
-		Deliveries: len(h.Deliveries), LatencyP50: 2 * ms, LatencyP99: 5 * ms, LatencyMax: 5 * ms, History: h}
+	run := &results.LoadRun{LoadFigures: results.LoadFigures{Protocol: "chatos", Clients: clients, Duration: d,
+		Sent: len(h.Messages), Deliveries: len(h.Deliveries), LatencyP50: 2 * ms, LatencyP99: 5 * ms, LatencyMax: 5 * ms},
+		Target: "big", History: h}
 	for k := range marked * 12 {
 		run.Marks = append(run.Marks, results.Mark{Conn: int32(clients - 1 - k%marked), At: time.Duration(k) * d / time.Duration(marked*12),
 			Req: "COP-H-1", What: "duplicate"})
