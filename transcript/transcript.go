@@ -65,10 +65,19 @@ func New() *Log { return &Log{start: time.Now()} }
 
 // Add records raw bytes on a connection with their decoded form.
 func (l *Log) Add(conn string, dir Dir, b []byte, text string) {
+	l.AddDecoded(conn, dir, b, plainText(text))
+}
+
+// AddDecoded is Add with the decoded form made only if the entry is kept:
+// past MaxEntries a flood of thousands of packets is counted, not described.
+func (l *Log) AddDecoded(conn string, dir Dir, b []byte, decoded fmt.Stringer) {
 	if l == nil {
 		return
 	}
-	e := Entry{Conn: conn, Dir: dir, Text: Shorten(text)}
+	if l.full() {
+		return
+	}
+	e := Entry{Conn: conn, Dir: dir, Text: Shorten(decoded.String())}
 	if len(b) > MaxEntryBytes {
 		e.Omitted = len(b) - MaxEntryBytes
 		b = b[:MaxEntryBytes]
@@ -83,6 +92,22 @@ func (l *Log) Add(conn string, dir Dir, b []byte, text string) {
 	}
 	l.entries = append(l.entries, e)
 }
+
+// full counts an entry that will not be kept and reports whether it is so.
+func (l *Log) full() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.entries) < MaxEntries {
+		return false
+	}
+	l.dropped++
+	return true
+}
+
+// plainText is a decoded form that is already a string.
+type plainText string
+
+func (t plainText) String() string { return string(t) }
 
 // Notef records a remark of chatspec's on a connection.
 func (l *Log) Notef(conn, format string, args ...any) {

@@ -188,7 +188,7 @@ func (c *Client) readOne(deadline time.Time) (wire.Packet, error) {
 	defer c.mu.Unlock()
 	switch {
 	case err == nil:
-		c.log.Add(c.Name, transcript.Received, raw, p.String())
+		c.log.AddDecoded(c.Name, transcript.Received, raw, p)
 		recordReceive(c.log, c.Name, p)
 		c.backlog = append(c.backlog, p)
 		c.all = append(c.all, p)

@@ -65,6 +65,10 @@ func (c *Client) Expect(m Matcher, wait time.Duration) (wire.Packet, error) {
 	}
 }
 
+// Take claims a packet already received that satisfies m, without reading
+// or waiting: a check on the side of a long stream of other packets.
+func (c *Client) Take(m Matcher) (wire.Packet, bool) { return c.claim(m) }
+
 // ExpectNone receives for the whole wait and fails if a packet satisfying m
 // arrives (or already arrived unclaimed). A close is not a failure here.
 func (c *Client) ExpectNone(m Matcher, wait time.Duration) error {

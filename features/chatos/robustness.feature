@@ -80,7 +80,7 @@ Feature: Robustness
     And bob is logged in
     And mallory is logged in
     And mallory stops reading
-    When alice floods 20000 public messages of 400 bytes
+    When alice floods 16000 public messages of 500 bytes
     Then bob receives all of alice's flood
 
   @COP-R-5 @should @serial

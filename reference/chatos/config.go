@@ -30,6 +30,7 @@ const (
 	DefaultWriteTimeout = 10 * time.Second
 	DefaultMaxConns     = 1000
 	DefaultQueueLen     = 1024
+	DefaultSendBuffer   = 64 << 10
 	DefaultMaxMessage   = 512
 )
 
@@ -57,6 +58,11 @@ type Config struct {
 	// QueueLen bounds the frames waiting to be written to one client; a client
 	// whose queue is full is disconnected (COP-R-4).
 	QueueLen int
+	// SendBuffer is each connection's kernel send buffer (SO_SNDBUF), in
+	// bytes. With QueueLen it bounds what a client that stopped reading can
+	// hold of the server's memory before it is found too slow, instead of the
+	// megabytes a kernel would otherwise buffer for it.
+	SendBuffer int
 	// MaxMessage is the longest message text delivered, in code points (A8).
 	MaxMessage int
 	// MaxString caps every String length field read from a client, in bytes;
@@ -88,6 +94,7 @@ func DefaultConfig() Config {
 		WriteTimeout: DefaultWriteTimeout,
 		MaxConns:     DefaultMaxConns,
 		QueueLen:     DefaultQueueLen,
+		SendBuffer:   DefaultSendBuffer,
 		MaxMessage:   DefaultMaxMessage,
 		MaxString:    wire.DefaultMaxString,
 		AnswerOrder:  AnswerRequest,
@@ -104,6 +111,7 @@ func (c Config) withDefaults() Config {
 	setIfZero(&c.WriteTimeout, d.WriteTimeout)
 	setIfZero(&c.MaxConns, d.MaxConns)
 	setIfZero(&c.QueueLen, d.QueueLen)
+	setIfZero(&c.SendBuffer, d.SendBuffer)
 	setIfZero(&c.MaxMessage, d.MaxMessage)
 	setIfZero(&c.MaxString, d.MaxString)
 	setIfZero(&c.AnswerOrder, d.AnswerOrder)
@@ -130,7 +138,7 @@ func (c Config) Validate() error {
 // rules checks the configuration and resolves what the core needs.
 func (c Config) rules() (rules, error) {
 	switch {
-	case c.MaxNick < 0, c.MaxMessage < 0, c.MaxString < 0, c.MaxConns < 0, c.QueueLen < 0:
+	case c.MaxNick < 0, c.MaxMessage < 0, c.MaxString < 0, c.MaxConns < 0, c.QueueLen < 0, c.SendBuffer < 0:
 		return rules{}, fmt.Errorf("%w: limits must not be negative", ErrInvalidConfig)
 	case c.IdleTimeout < 0, c.WriteTimeout < 0:
 		return rules{}, fmt.Errorf("%w: timeouts must not be negative", ErrInvalidConfig)

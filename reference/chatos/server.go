@@ -88,6 +88,9 @@ func (s *server) acceptLoop(ln net.Listener) error {
 		if err != nil {
 			return err
 		}
+		if tc, ok := nc.(interface{ SetWriteBuffer(int) error }); ok {
+			_ = tc.SetWriteBuffer(s.cfg.SendBuffer)
+		}
 		if c := s.admit(nc); c != nil {
 			go s.serveConn(c)
 		}

@@ -257,7 +257,7 @@ func TestMiniServerBugsCaughtByTheirOwnRows(t *testing.T) {
 		{"clean", &mini{}, "COP-3.3-1,@COP-3.3-2", opcodeRows(results.Pass)},
 		{"stray id", &mini{strayID: true}, "COP-3.5-8", map[string]results.Outcome{old8: results.Pass, new8: results.Fail}},
 		{"clean", &mini{}, "COP-3.5-8", map[string]results.Outcome{old8: results.Pass, new8: results.Pass}},
-		// The mini writes synchronously: the flood of 20000 messages (@serial) is not for it.
+		// The mini writes synchronously: the flood of 16000 messages (@serial) is not for it.
 		{"frame lock", &mini{frameLock: true}, "COP-R-4 && ~@serial", map[string]results.Outcome{held: results.Fail}},
 		{"clean", &mini{}, "COP-R-4 && ~@serial", map[string]results.Outcome{drip: results.Pass, held: results.Pass}},
 	} {

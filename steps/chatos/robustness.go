@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -116,96 +117,132 @@ func (w *world) drips(role string, ms int) error {
 	return nil
 }
 
+// stopsReading leaves role's connection unread from now on, with a small
+// receive buffer (stalledBuffer) so that the server's writes to it stall
+// after kilobytes rather than after what a kernel may otherwise buffer.
 func (w *world) stopsReading(role string) error {
+	if c := w.who(role).main; c != nil {
+		if tc, ok := c.Conn().(interface{ SetReadBuffer(int) error }); ok {
+			_ = tc.SetReadBuffer(stalledBuffer)
+		}
+	}
+	w.stalled = role
 	w.Notef("%s never reads from now on", role)
 	return nil
 }
 
-// floods sends n public messages, one write each, from a background
-// goroutine, while a Then step reads them: a server that blocks on a client
-// that stopped reading stalls the flood, and the reader sees it.
+// stalledBuffer is the receive buffer of a client that stopped reading.
+const stalledBuffer = 4 << 10
+
+// floods prepares n public messages from role and writes the first; the
+// reader's step writes each next one as soon as the previous one arrived
+// (one in flight, so no two share a segment and no scenario but COP-3.1-2
+// depends on the server's framing). A server that blocks on a client that
+// stopped reading stalls the flood, and the reader sees it.
 func (w *world) floods(role string, n, size int) error {
 	a := w.who(role)
+	if a.main == nil || n == 0 {
+		return steps.Harnessf("%s floods before logging in, or floods nothing", role)
+	}
 	w.flood = make([]string, n)
-	frames := make([][]byte, n)
+	w.floodFrames = make([][]byte, n)
 	for i := range n {
 		tok := fmt.Sprintf("%s-%05d-", w.Token("flood"), i)
 		w.flood[i] = tok + strings.Repeat("f", max(size-len(tok), 0))
-		frames[i] = wire.MustEncode(wire.PublicMessage{From: a.nick, Text: w.flood[i]})
+		w.floodFrames[i] = wire.MustEncode(wire.PublicMessage{From: a.nick, Text: w.flood[i]})
 	}
 	w.Log.Notef(a.role, "sends %d public messages of %d bytes, one write each (not logged one by one)", n, size)
-	conn := a.main.Conn()
-	done := make(chan error, 1)
-	w.floodDone = done
-	// At most floodWindow messages are ahead of the reader: the flood is as
-	// fast as a reading client can take, so only the stalled client falls
-	// behind, and no two messages share a segment.
-	w.floodAck = make(chan struct{}, floodWindow)
-	for range floodWindow {
-		w.floodAck <- struct{}{}
-	}
-	stop, finished := make(chan struct{}), make(chan struct{})
-	// The sender may get copies of its own messages (A9): read and drop
-	// them, so that it is not the one that stops reading.
+	w.floodConn = a.main.Conn()
+	w.dropIncoming(a.main.Conn())
+	return w.floodWrite(a.main.Name, 0)
+}
+
+// dropIncoming reads and drops what conn receives until the scenario ends:
+// the sender may get copies of its own messages (A9) and must not be the one
+// that stops reading.
+func (w *world) dropIncoming(conn net.Conn) {
+	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		buf := make([]byte, 64<<10)
 		for {
 			_ = conn.SetReadDeadline(time.Now().Add(w.Env.Timeout))
-			if _, err := conn.Read(buf); err != nil {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if !errors.Is(err, os.ErrDeadlineExceeded) {
-					return
-				}
+			if _, err := conn.Read(buf); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+				return
 			}
-		}
-	}()
-	go func() {
-		defer close(finished)
-		for i, f := range frames {
 			select {
-			case <-w.floodAck:
 			case <-stop:
-				done <- nil
 				return
-			}
-			_ = conn.SetWriteDeadline(time.Now().Add(w.Env.Timeout))
-			w.Log.Sent(a.main.Name, transcript.TopicPublic, "", nil, w.flood[i]) // for the history checker
-			if _, err := conn.Write(f); err != nil {
-				done <- fmt.Errorf("%s could not send message %d of the flood: %w", a.role, i+1, err)
-				return
+			default:
 			}
 		}
-		done <- nil
 	}()
-	w.OnCleanup(func() { close(stop); _ = conn.Close(); <-finished })
+	w.OnCleanup(func() { close(stop); _ = conn.Close(); <-stopped })
+}
+
+// floodWrite writes message i of the flood.
+func (w *world) floodWrite(conn string, i int) error {
+	w.Log.Sent(conn, transcript.TopicPublic, "", nil, w.flood[i]) // for the history checker
+	_ = w.floodConn.SetWriteDeadline(time.Now().Add(w.Env.Timeout))
+	if _, err := w.floodConn.Write(w.floodFrames[i]); err != nil {
+		return &steps.CheckError{Msg: fmt.Sprintf("%s could not send message %d of %d of the flood: %v", conn, i+1, len(w.flood), err),
+			TimedOut: errors.Is(err, os.ErrDeadlineExceeded), Wait: w.Env.Timeout}
+	}
 	return nil
 }
 
-// floodWindow is how many flood messages may be in flight to the reader:
-// one, so each is written only once the previous one arrived and no
-// scenario but COP-3.1-2 depends on the server's framing.
-const floodWindow = 1
-
+// receivesFlood waits for every message of the flood in order, writing the
+// next one as each arrives. Every floodProbe messages the reader asks the
+// server about the client that stopped reading (a private message to it): a
+// 6 in answer means the server disconnected it as too slow, having served
+// the reader all along, and the flood has shown what it must.
 func (w *world) receivesFlood(role, from string) error {
 	a, f := w.who(role), w.who(from)
+	if len(w.flood) == 0 {
+		return steps.Harnessf("%s waits for a flood nobody sent", role)
+	}
 	for i, text := range w.flood {
 		if _, err := w.expect(a.main, is(wire.PublicMessage{From: f.nick, Text: text}), 0); err != nil {
-			select {
-			case ferr := <-w.floodDone:
-				if ferr != nil {
-					return ferr
-				}
-			default:
+			if ce, ok := steps.AsCheck(err); ok {
+				ce.Msg = fmt.Sprintf("%s received %d of the %d flood messages, then not the next: %s", a.role, i, len(w.flood), ce.Msg)
 			}
-			return fmt.Errorf("message %d of %d: %w", i+1, len(w.flood), err)
+			return err
 		}
-		w.floodAck <- struct{}{}
+		if w.stalledDropped(a, i+1) {
+			return nil
+		}
+		if i+1 < len(w.flood) {
+			if err := w.floodWrite(f.main.Name, i+1); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// floodProbe is how many flood messages pass between two questions about
+// the client that stopped reading.
+const floodProbe = 200
+
+// stalledDropped asks, every floodProbe messages, whether the server still
+// holds the client that stopped reading, and reports whether an earlier
+// question was answered with 6 (the server disconnected it).
+func (w *world) stalledDropped(a *actor, received int) bool {
+	if w.stalled == "" || received%floodProbe != 0 {
+		return false
+	}
+	m := w.who(w.stalled)
+	gone := client.Matcher{Want: []string{"UNKNOWN_USER(6)"}, Match: func(p wire.Packet) bool {
+		u, ok := p.(wire.UnknownUser)
+		return ok && (u.Name == m.nick || u.Name == a.nick) // either name (A6)
+	}}
+	if _, ok := a.main.Take(gone); ok {
+		w.Notef("the server disconnected %s, which did not read, after %d flood messages, and served %s all along: the flood stops there",
+			m.role, received, a.role)
+		return true
+	}
+	_ = a.main.Send(wire.PrivateMessage{From: a.nick, To: m.nick, Text: w.Token("still-there")})
+	return false
 }
 
 func (w *world) crowdLogsIn(n int) error {

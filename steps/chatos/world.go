@@ -6,8 +6,10 @@ package chatos
 import (
 	"context"
 	"fmt"
+	"net"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -50,8 +52,9 @@ type world struct {
 	lastRawFrom string           // who last sent raw bytes on a private connection
 	crowdErr    error            // failures of the crowd logins (COP-R-5)
 	closeWait   time.Duration    // how long "is disconnected" waits, when longer than the timeout
-	floodDone   chan error       // the flood writer's result
-	floodAck    chan struct{}    // one token per flood message the reader took
+	floodConn   net.Conn         // the connection the flood is written on
+	floodFrames [][]byte         // the flood's frames, in order
+	stalled     string           // the role that stopped reading
 }
 
 func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
@@ -119,18 +122,20 @@ func (w *world) connect(a *actor) error {
 }
 
 func (w *world) closeAll() {
+	var all []*client.Client
 	for _, a := range w.actors {
-		for _, c := range []*client.Client{a.main, a.bridge} {
-			if c != nil {
-				_ = c.Close()
-			}
-		}
+		all = append(all, a.main, a.bridge)
 	}
-	for _, c := range w.crowd {
+	all = append(all, w.crowd...)
+	// Each Close reads briefly what already arrived (drainWait): at once, so
+	// that a crowd of 200 costs one drain, not 200 in a row.
+	var wg sync.WaitGroup
+	for _, c := range all {
 		if c != nil {
-			_ = c.Close()
+			wg.Go(func() { _ = c.Close() })
 		}
 	}
+	wg.Wait()
 }
 
 // expect waits on c for a packet matching m, turning a miss into a CheckError.
