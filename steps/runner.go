@@ -62,6 +62,9 @@ func Run(ctx context.Context, suite Suite, env *Env, opt Options) (*results.Run,
 		if i > 0 {
 			conc = 1
 		}
+		// The scenarios that end the first pass are confirmed by the checks
+		// of the second, which begin a grace later anyway: no wait between.
+		r.carry = i == 0
 		if err := r.passWithRecovery(fmt.Sprintf("%s-%d", suite.Protocol, i), tags, conc); err != nil {
 			return nil, err
 		}
@@ -98,6 +101,7 @@ type runner struct {
 	recorded    map[string]bool
 	want        map[string]bool      // a rerun pass: the locations to run, nil for all
 	alone       bool                 // a rerun: one scenario at a time, each checked a grace after it
+	carry       bool                 // the pass's last rows are confirmed by the next pass's checks
 	inflight    map[*flight]struct{} // started, not yet checked alive after
 	halt        *halt                // the death that stopped this concurrent pass
 	unconfirmed []*flight            // checked once, not yet a grace after they ended
@@ -130,7 +134,9 @@ func (r *runner) pass(name, tags string, paths []string, conc int) error {
 	if status == 2 {
 		return fmt.Errorf("%w: godog rejected the features or options (tags %q)", ErrSuite, tags)
 	}
-	r.drain()
+	if !r.carry || r.want != nil {
+		r.drain()
+	}
 	if r.want == nil { // a rerun pass selects scenarios that ran their hooks before
 		r.addUnrun()
 	}

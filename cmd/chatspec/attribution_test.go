@@ -166,6 +166,9 @@ func jsonRows(t *testing.T, dir string) ([]string, []results.Crash) {
 	require.Len(t, doc.Runs, 1)
 	var rows []string
 	for _, r := range doc.Runs[0].Results {
+		if r.Location == "" { // a run-wide history row: present whenever some delivery was judged
+			continue
+		}
 		rows = append(rows, r.Location+" "+string(r.Outcome))
 	}
 	sort.Strings(rows)

@@ -12,6 +12,10 @@ Feature: 3.5 Private connection with another client
       0a 1122334455667788                                      presented on a new connection
       0b                                                       established
 
+  Two connections have no order between them: where a stranger's id must meet
+  a half that is already waiting, the waiting half first gets a quiet wait
+  (nothing is owed to it yet), so that the server has read it.
+
   @COP-3.5-1 @must
   Scenario: A request is forwarded to its receiver
     Given alice is logged in
@@ -69,7 +73,8 @@ Feature: 3.5 Private connection with another client
   @COP-3.5-8 @must
   Scenario: An id that was never issued is not bridged while a negotiation waits for its second half
     Given alice and bob have been given a connect id
-    And alice opens a new connection presenting the connect id
+    When alice opens a new connection presenting the connect id
+    Then alice does not receive "established" yet
     When mallory opens a new connection presenting a connect id that was never issued
     Then mallory's new connection is not bridged
     And alice does not receive "established" yet
@@ -81,7 +86,8 @@ Feature: 3.5 Private connection with another client
   Scenario: A spent id on a third connection is not bridged while a negotiation waits for its second half
     Given alice and bob have a private connection
     And carol and dave have been given a connect id
-    And carol opens a new connection presenting the connect id
+    When carol opens a new connection presenting the connect id
+    Then carol does not receive "established" yet
     When mallory opens a new connection presenting alice's connect id
     Then mallory's new connection is not bridged
     And carol does not receive "established" yet
