@@ -88,7 +88,14 @@ func (c *conn) enqueue(frame []byte) {
 func (c *conn) writeRaw(b []byte) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	_ = c.nc.SetWriteDeadline(time.Now().Add(c.writeTimeout))
+	if c.blocking {
+		// The hurried server of BlockingWrites has no write deadline either:
+		// a client that stops reading holds its writes, and so everyone,
+		// for as long as it likes.
+		_ = c.nc.SetWriteDeadline(time.Time{})
+	} else {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(c.writeTimeout))
+	}
 	_, err := c.nc.Write(b)
 	return err
 }

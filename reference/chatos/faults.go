@@ -39,7 +39,7 @@ type Faults struct {
 	UnknownIDJoinsWaiting bool // a never-issued id is bridged with whichever half is waiting (COP-3.5-8)
 	SpentIDJoinsWaiting   bool // a spent id is bridged with whichever half is waiting (COP-3.5-9)
 	PartialFrameBlocksAll bool // one server-wide lock is held from a frame's first byte to its last (COP-R-4)
-	BlockingWrites        bool // a full outgoing queue blocks the whole server (COP-R-4)
+	BlockingWrites        bool // a full outgoing queue blocks the whole server, and writes have no deadline (COP-R-4)
 	TruncateLongMessage   bool // a message over MaxMessage is cut to MaxMessage and delivered (COP-2.3-2)
 	Opcode12Extension     bool // opcode 12 is a private extension: skipped, connection kept (COP-3.3-1)
 	IgnoreUnknownOpcode   bool // an undefined opcode byte is skipped, connection kept (COP-3.3-1)
