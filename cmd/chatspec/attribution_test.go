@@ -2,58 +2,61 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
-	"github.com/chatspec/chatspec/results"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// diesOnEnv makes this test binary (`dies-on ADDR`) the ChatOS reference
-// server, except that the whole process dies, with a stack trace on stderr,
-// the moment a client sends a frame whose opcode is the variable's value: a
-// server with one fatal bug, as a user's server might have.
+// diesOnEnv lets this test binary (`dies-on OP ADDR`) be the ChatOS
+// reference server, except that the whole process dies, with a stack trace
+// on stderr, the moment a client sends a frame whose opcode is OP (-1:
+// never): a server with one fatal bug, as a user's server might have.
 const diesOnEnv = "CHATSPEC_RUN_TEST_DIES_ON"
 
-// silentEnv makes this test binary (`dies-silent ADDR`) the ChatOS
-// reference server, except that the whole process dies when a client
-// connects and leaves without sending a byte, as a real server did.
+// silentEnv lets this test binary (`dies-silent armed|healthy ADDR`) be the
+// ChatOS reference server, except that (armed) the whole process dies when a
+// client connects and leaves without sending a byte, as a real server did.
 const silentEnv = "CHATSPEC_RUN_TEST_DIES_SILENT"
 
 func init() {
-	if os.Getenv(silentEnv) != "" && len(os.Args) == 3 && os.Args[1] == "dies-silent" {
-		ln, err := net.Listen("tcp", os.Args[2])
-		if err != nil {
-			os.Exit(2)
-		}
-		_ = refchatos.Serve(context.Background(), &silentBomb{Listener: ln, armed: os.Getenv(silentEnv) == "armed"},
-			refchatos.DefaultConfig())
-		os.Exit(0)
-	}
-	op := os.Getenv(diesOnEnv)
-	if op == "" || len(os.Args) != 3 || os.Args[1] != "dies-on" {
+	if len(os.Args) != 4 {
 		return
 	}
-	var fatal int
-	fmt.Sscan(op, &fatal)
-	ln, err := net.Listen("tcp", os.Args[2])
+	switch {
+	case os.Getenv(silentEnv) != "" && os.Args[1] == "dies-silent":
+		serveHelper(os.Args[3], func(ln net.Listener) net.Listener {
+			return &silentBomb{Listener: ln, armed: os.Args[2] == "armed"}
+		})
+	case os.Getenv(diesOnEnv) != "" && os.Args[1] == "dies-on":
+		var fatal int
+		if _, err := fmt.Sscan(os.Args[2], &fatal); err != nil {
+			os.Exit(2)
+		}
+		serveHelper(os.Args[3], func(ln net.Listener) net.Listener {
+			return &opcodeBomb{Listener: ln, fatal: wire.Opcode(fatal), armed: fatal >= 0}
+		})
+	}
+}
+
+// serveHelper serves the ChatOS reference at addr through wrap's listener
+// until the process ends; it never returns.
+func serveHelper(addr string, wrap func(net.Listener) net.Listener) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		os.Exit(2)
 	}
-	_ = refchatos.Serve(context.Background(), &opcodeBomb{Listener: ln, fatal: wire.Opcode(fatal), armed: fatal >= 0}, refchatos.DefaultConfig())
+	_ = refchatos.Serve(context.Background(), wrap(ln), refchatos.DefaultConfig())
 	os.Exit(0)
 }
 
@@ -153,43 +156,6 @@ func (w *opcodeWatch) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// jsonRows reads results.json and returns "location outcome" per result,
-// sorted, and the crashes.
-func jsonRows(t *testing.T, dir string) ([]string, []results.Crash) {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
-	var doc struct {
-		Runs []results.Run `json:"runs"`
-	}
-	require.NoError(t, json.Unmarshal(data, &doc))
-	require.Len(t, doc.Runs, 1)
-	var rows []string
-	for _, r := range doc.Runs[0].Results {
-		if r.Location == "" { // a run-wide history row: present whenever some delivery was judged
-			continue
-		}
-		rows = append(rows, r.Location+" "+string(r.Outcome))
-	}
-	sort.Strings(rows)
-	return rows, doc.Runs[0].Crashes
-}
-
-// bombRun runs the ChatOS suite through --exec against this binary as a
-// server that dies on opcode op (-1: never), with extra flags.
-func bombRun(t *testing.T, op int, extra ...string) (code int, out string, rows []string, crashes []results.Crash) {
-	t.Helper()
-	t.Setenv(diesOnEnv, fmt.Sprint(op))
-	exe, err := os.Executable()
-	require.NoError(t, err)
-	dir := t.TempDir()
-	args := append([]string{"run", "chatos", "--exec", exe + " dies-on {addr}", "--color", "never", "--report", dir}, extra...)
-	code, out, errs := chatspecCLI(t, args...)
-	require.NotEqual(t, 2, code, "stderr: %s", errs)
-	rows, crashes = jsonRows(t, dir)
-	return code, out, rows, crashes
-}
-
 // The example rows that send opcode 12: one in each unknown-opcode outline
 // (COP-3.3-1 "does not disturb", COP-3.3-2 "closes").
 const (
@@ -202,10 +168,11 @@ const (
 // send 12, each charged with its own crash and the server's stack trace;
 // every other row is what the same server without that bug gets.
 func TestCrashChargedToTheScenarioThatSentIt(t *testing.T) {
-	code, out, rows, crashes := bombRun(t, 12)
+	t.Parallel()
+	broken, healthy := againstBoth(t, runChatOS(t, "dies-on", "12"))
+	code, out, rows, crashes := broken.code, broken.out, broken.rows, broken.crashes
 	assert.Equal(t, 1, code)
-	_, _, healthy, none := bombRun(t, -1)
-	require.Empty(t, none)
+	require.Empty(t, healthy.crashes)
 	require.Len(t, crashes, 2, out)
 	var where, reqs []string
 	for _, c := range crashes {
@@ -215,7 +182,7 @@ func TestCrashChargedToTheScenarioThatSentIt(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{guiltyDisturb, guiltyCloses}, where)
 	assert.ElementsMatch(t, []string{"COP-3.3-1", "COP-3.3-2"}, reqs)
-	want := strings.Join(healthy, "\n")
+	want := strings.Join(healthy.rows, "\n")
 	for _, g := range []string{guiltyDisturb, guiltyCloses} {
 		want = strings.Replace(want, g+" PASS", g+" FAIL", 1)
 	}
@@ -231,14 +198,18 @@ func TestCrashChargedToTheScenarioThatSentIt(t *testing.T) {
 // scenario kills the server must not print CERTIFIED, even though that
 // scenario's own check (the others are still served) passes before it dies.
 func TestGuiltyIDAloneIsNotCertified(t *testing.T) {
-	code, out, rows, crashes := bombRun(t, 12, "--tags", "@COP-3.3-1")
-	assert.Equal(t, 1, code)
-	assert.NotContains(t, out, "\nCERTIFIED")
-	_, _, healthy, _ := bombRun(t, -1, "--tags", "@COP-3.3-1")
-	want := strings.Replace(strings.Join(healthy, "\n"), guiltyDisturb+" PASS", guiltyDisturb+" FAIL", 1)
-	assert.Equal(t, want, strings.Join(rows, "\n"))
-	require.Len(t, crashes, 1)
-	assert.Equal(t, guiltyDisturb, crashes[0].Location)
+	t.Parallel()
+	only := []string{"--tags", "@COP-3.3-1"}
+	bomb := runChatOS(t, "dies-on", "12", only...)
+	reference := runChatOS(t, "dies-on", "-1", only...)
+	broken, healthy := concurrently(bomb, reference)
+	requireRows(t, broken, healthy)
+	assert.Equal(t, 1, broken.code)
+	assert.NotContains(t, broken.out, "\nCERTIFIED")
+	want := strings.Replace(strings.Join(healthy.rows, "\n"), guiltyDisturb+" PASS", guiltyDisturb+" FAIL", 1)
+	assert.Equal(t, want, strings.Join(broken.rows, "\n"))
+	require.Len(t, broken.crashes, 1)
+	assert.Equal(t, guiltyDisturb, broken.crashes[0].Location)
 }
 
 // startBomb runs this binary as a server dying on opcode op, as a process
@@ -251,8 +222,7 @@ func startBomb(t *testing.T, op int) string {
 	require.NoError(t, ln.Close())
 	exe, err := os.Executable()
 	require.NoError(t, err)
-	cmd := exec.Command(exe, "dies-on", addr)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", diesOnEnv, op))
+	cmd := exec.Command(exe, "dies-on", fmt.Sprint(op), addr)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(10 * time.Second)
@@ -274,6 +244,7 @@ func startBomb(t *testing.T, op int) string {
 // restart the server. Run one at a time, the scenario it died in is charged
 // and every later one is an ERROR naming it.
 func TestTargetThatDiesChargesItsScenario(t *testing.T) {
+	t.Parallel()
 	addr := startBomb(t, 12)
 	dir := t.TempDir()
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--target", addr, "--section", "3.3,3.4",
@@ -297,21 +268,6 @@ func TestTargetThatDiesChargesItsScenario(t *testing.T) {
 	assert.Contains(t, out, "chatspec did not start this server, so it has none of its output")
 }
 
-// silentRun runs the ChatOS suite through --exec against this binary as a
-// server that dies when a client connects and leaves without a word (armed)
-// or the same server without that bug.
-func silentRun(t *testing.T, armed bool) (code int, out string, rows []string, crashes []results.Crash) {
-	t.Helper()
-	t.Setenv(silentEnv, map[bool]string{true: "armed", false: "healthy"}[armed])
-	exe, err := os.Executable()
-	require.NoError(t, err)
-	dir := t.TempDir()
-	code, out, errs := chatspecCLI(t, "run", "chatos", "--exec", exe+" dies-silent {addr}", "--color", "never", "--report", dir)
-	require.NotEqual(t, 2, code, "stderr: %s\n%s", errs, out)
-	rows, crashes = jsonRows(t, dir)
-	return code, out, rows, crashes
-}
-
 // TestProbesSpareAServerThatDiesOnSilentClose: readiness and liveness log in
 // and read the answer, so a server that dies when a client connects and
 // leaves without a word is tested like any other. Its rows are those of the
@@ -319,14 +275,15 @@ func silentRun(t *testing.T, armed bool) (code int, out string, rows []string, c
 // connection (it must not log in) leaves without a word really kills it,
 // and is charged with the one crash.
 func TestProbesSpareAServerThatDiesOnSilentClose(t *testing.T) {
-	code, out, rows, crashes := silentRun(t, true)
-	_, _, healthy, none := silentRun(t, false)
-	require.Empty(t, none)
+	t.Parallel()
+	broken, healthy := againstBoth(t, runChatOS(t, "dies-silent", "armed"))
+	code, out, rows, crashes := broken.code, broken.out, broken.rows, broken.crashes
+	require.Empty(t, healthy.crashes)
 	const anonymous = "features/chatos/2_5_one_to_all.feature:7"
 	assert.Equal(t, 1, code)
 	require.Len(t, crashes, 1, out)
 	assert.Equal(t, anonymous, crashes[0].Location)
-	want := strings.Replace(strings.Join(healthy, "\n"), anonymous+" PASS", anonymous+" FAIL", 1)
+	want := strings.Replace(strings.Join(healthy.rows, "\n"), anonymous+" PASS", anonymous+" FAIL", 1)
 	assert.Equal(t, want, strings.Join(rows, "\n"))
 	assert.Contains(t, out, "java.io.EOFException: client left without a word")
 }

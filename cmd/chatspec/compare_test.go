@@ -12,6 +12,7 @@ import (
 // The reference and two faulty references side by side: exactly the rows
 // each bug breaks are marked, each cell links to its server's own row.
 func TestCompareReferenceAndTwoFaultyOnes(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	root := t.TempDir()
 	var dirs []string
 	for _, fault := range []string{"", "sender-from-packet", "duplicate-nick"} {

@@ -28,10 +28,17 @@ func serveStyle(t *testing.T, style string) string {
 	return ln.Addr().String()
 }
 
+// TestFuzzTakesABundledDialectByName: --dialect menu names the bundled
+// dialect, whose health probe passes against the menu server between cases.
+// Two cases prove it as well as more would (later cases of this seed wait
+// out fills the menu server never answers: seconds for nothing).
 func TestFuzzTakesABundledDialectByName(t *testing.T) {
+	t.Parallel()
 	addr := serveStyle(t, refpatchat.StyleMenu)
-	code, stdout, stderr := runCLI(fuzzMain, "patchat", "--dialect", "menu", "--target", addr, "--cases", "6", "--workers", "1", "--seed", "1", "--probe-timeout", "30s")
+	code, stdout, stderr := runCLI(fuzzMain, "patchat", "--dialect", "menu", "--target", addr, "--cases", "2",
+		"--probe-every", "1", "--workers", "1", "--seed", "1", "--probe-timeout", "30s")
 	assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Regexp(t, `\| patchat +\| 2 +\|.*\| [1-9][0-9]* +\| 0 +\| 0 +\|`, stdout, "2 cases, probes, no restart, no finding")
 }
 
 func TestFuzzNamesAMissingDialect(t *testing.T) {

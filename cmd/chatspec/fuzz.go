@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -53,36 +52,24 @@ type fuzzOptions struct {
 // fuzzMain runs "chatspec fuzz chatos|patchat [flags]".
 func fuzzMain(args []string, stdout, stderr io.Writer) int {
 	opt, err := parseFuzzFlags(args, stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return fuzzExitClean
+	return untilInterrupt(err, func(ctx context.Context) int {
+		if opt.export != "" {
+			return runExport(opt.export, stdout, stderr)
 		}
-		return fuzzExitUsage
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if opt.export != "" {
-		return runExport(opt.export, stdout, stderr)
-	}
-	if opt.minimise != "" {
-		return runMinimise(ctx, opt, stdout, stderr)
-	}
-	return runFuzz(ctx, opt, stdout, stderr)
+		if opt.minimise != "" {
+			return runMinimise(ctx, opt, stdout, stderr)
+		}
+		return runFuzz(ctx, opt, stdout, stderr)
+	})
 }
 
 func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
 	var opt fuzzOptions
-	fs := flag.NewFlagSet("chatspec fuzz", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: chatspec fuzz chatos|patchat [flags]\n"+
-			"       chatspec fuzz [chatos|patchat] --minimise FINDING [flags]\n"+
-			"       chatspec fuzz --export-feature FINDING\n\n"+
-			"Fuzzes a server (the bundled reference when neither --target nor --exec is given).\n"+
-			"Exit status: 0 nothing found, 1 findings, 2 usage error or unreachable target.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	opt.server.register(fs)
+	fs := newServerFlags("fuzz", "usage: chatspec fuzz chatos|patchat [flags]\n"+
+		"       chatspec fuzz [chatos|patchat] --minimise FINDING [flags]\n"+
+		"       chatspec fuzz --export-feature FINDING\n\n"+
+		"Fuzzes a server (the bundled reference when neither --target nor --exec is given).\n"+
+		"Exit status: 0 nothing found, 1 findings, 2 usage error or unreachable target.\n", &opt.server, stderr)
 	fs.Int64Var(&opt.seed, "seed", 0, "random seed; the same seed gives the same cases (default: from the clock, printed)")
 	fs.DurationVar(&opt.duration, "duration", 0, "stop after this long (default 60s when --cases is not given)")
 	fs.IntVar(&opt.cases, "cases", 0, "stop after this many cases (0: no limit)")

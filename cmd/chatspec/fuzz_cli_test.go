@@ -105,7 +105,7 @@ func TestFuzzCrashFaultThroughCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
-	t.Setenv(fuzzCLIServeEnv, "1")
+	t.Parallel()
 	dir := t.TempDir()
 	code, stdout, stderr := runCLI(fuzzMain, "chatos", "--faults", "panic-on-empty-recipient", "--stop-on-first",
 		"--cases", "3000", "--seed", "7", "--workers", "2", "--findings", dir, "--report", dir)

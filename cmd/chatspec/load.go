@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"time"
 
@@ -37,29 +34,15 @@ const maxListed = 20
 // loadMain runs "chatspec load chatos|patchat [flags]".
 func loadMain(args []string, stdout, stderr io.Writer) int {
 	opt, err := parseLoadFlags(args, stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return fuzzExitUsage
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	return runLoad(ctx, opt, stdout, stderr)
+	return untilInterrupt(err, func(ctx context.Context) int { return runLoad(ctx, opt, stdout, stderr) })
 }
 
 func parseLoadFlags(args []string, stderr io.Writer) (loadOptions, error) {
 	var opt loadOptions
-	fs := flag.NewFlagSet("chatspec load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: chatspec load chatos|patchat [flags]\n\n"+
-			"N clients log in and chat (Pat Chat: in rooms they create, join and leave) at random under a seed;\n"+
-			"the history checker then judges every delivery. Exit status: 0 no violation, 1 violations,\n"+
-			"2 usage error or unreachable target.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	opt.server.register(fs)
+	fs := newServerFlags("load", "usage: chatspec load chatos|patchat [flags]\n\n"+
+		"N clients log in and chat (Pat Chat: in rooms they create, join and leave) at random under a seed;\n"+
+		"the history checker then judges every delivery. Exit status: 0 no violation, 1 violations,\n"+
+		"2 usage error or unreachable target.\n", &opt.server, stderr)
 	fs.IntVar(&opt.clients, "clients", 10, "clients at once")
 	fs.DurationVar(&opt.duration, "duration", 10*time.Second, "how long the clients chat")
 	fs.Float64Var(&opt.rate, "rate", 2, "messages or room actions per second per client")

@@ -58,6 +58,7 @@ func TestLoadAgainstTheReferenceIsClean(t *testing.T) {
 // TestLoadFindsALeaverStillReceiving: the reference Pat Chat server with
 // its leaver-still-receives bug fails PAT-6.4-1, exit status 1.
 func TestLoadFindsALeaverStillReceiving(t *testing.T) {
+	t.Parallel()
 	faults, err := refpatchat.ParseFaults("leaver-still-receives")
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -38,29 +38,20 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "run":
-		return runMain(rest, stdout, stderr)
-	case "serve":
-		return serveMain(rest, stdout, stderr)
-	case "fuzz":
-		return fuzzMain(rest, stdout, stderr)
-	case "replay":
-		return replayMain(rest, stdout, stderr)
-	case "load":
-		return loadMain(rest, stdout, stderr)
-	case "dialect":
-		return dialectMain(rest, stdout, stderr)
-	case "list":
-		return listMain(rest, stdout, stderr)
-	case "compare":
-		return compareMain(rest, stdout, stderr)
-	case "version":
-		return versionMain(rest, stdout, stderr)
-	case "-h", "-help", "--help", "help":
+	if isHelp(cmd) {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
+	if run, ok := commands[cmd]; ok {
+		return run(rest, stdout, stderr)
+	}
 	fmt.Fprintf(stderr, "chatspec: unknown command %q\n\n%s", cmd, usage)
 	return 2
+}
+
+// commands is every subcommand's entry point, by name: each takes the
+// arguments after its name and returns the process exit status.
+var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"run": runMain, "serve": serveMain, "fuzz": fuzzMain, "replay": replayMain, "load": loadMain,
+	"dialect": dialectMain, "list": listMain, "compare": compareMain, "version": versionMain,
 }

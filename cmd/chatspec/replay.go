@@ -24,17 +24,11 @@ import (
 func replayMain(args []string, stdout, stderr io.Writer) int {
 	var s serverFlags
 	var probeTimeout time.Duration
-	fs := flag.NewFlagSet("chatspec replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: chatspec replay FINDING [flags]\n\n"+
-			"Replays a finding file against a server (for a finding made on the bundled reference: it, with the same faults).\n"+
-			"It says \"reproduced (same signature)\" or names the different signature that fired.\n"+
-			"A finding recorded against another server needs --target or --exec.\n"+
-			"Exit status: 1 something fired, 0 nothing fired, 2 usage error or unreachable target.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	s.register(fs)
+	fs := newServerFlags("replay", "usage: chatspec replay FINDING [flags]\n\n"+
+		"Replays a finding file against a server (for a finding made on the bundled reference: it, with the same faults).\n"+
+		"It says \"reproduced (same signature)\" or names the different signature that fired.\n"+
+		"A finding recorded against another server needs --target or --exec.\n"+
+		"Exit status: 1 something fired, 0 nothing fired, 2 usage error or unreachable target.\n", &s, stderr)
 	fs.DurationVar(&probeTimeout, "probe-timeout", fuzz.DefaultProbeTimeout, "deadline of one health probe")
 	file, rest := splitProtocol(args)
 	if err := fs.Parse(rest); err != nil {

@@ -116,11 +116,11 @@ func TestServeUsage(t *testing.T) {
 // TestIdleTimeoutRunsWhenShort: with a profile declaring a short idle
 // timeout, COP-5-2 is judged instead of SKIPPED.
 func TestIdleTimeoutRunsWhenShort(t *testing.T) {
+	t.Parallel() // runs after the sequential serve tests, so no SIGTERM of theirs reaches it
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	profile := filepath.Join(t.TempDir(), "profile.yaml")
 	require.NoError(t, os.WriteFile(profile, []byte("idle-timeout: 1s\n"), 0o644))
-	t.Setenv(idleServeEnv, "1")
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--exec", exe+" idle-serve {addr}", "--profile", profile,
 		"--tags", "@COP-5-2", "--color", "never")
 	assert.Equal(t, 0, code, errs)

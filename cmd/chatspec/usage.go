@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 )
 
@@ -36,6 +38,36 @@ func printUsage(w io.Writer, fs *flag.FlagSet, synopsis string) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// newServerFlags is the flag set of "chatspec NAME" for the commands that
+// take a server's flags (fuzz, load, replay), with those flags registered in
+// s: errors and -h go to stderr, -h as synopsis, a blank line, "flags:"
+// and every flag with its default.
+func newServerFlags(name, synopsis string, s *serverFlags, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("chatspec "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, synopsis+"\nflags:\n")
+		fs.PrintDefaults()
+	}
+	s.register(fs)
+	return fs
+}
+
+// untilInterrupt ends a command whose flags did not parse (err): status 0
+// once -h was answered, 2 for a usage error the flag package printed.
+// Otherwise it runs the command with a context that Ctrl-C cancels.
+func untilInterrupt(err error, command func(ctx context.Context) int) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return fuzzExitClean
+	}
+	if err != nil {
+		return fuzzExitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return command(ctx)
 }
 
 // isHelp reports whether arg asks for help.
