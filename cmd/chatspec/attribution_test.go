@@ -168,7 +168,7 @@ const (
 // send 12, each charged with its own crash and the server's stack trace;
 // every other row is what the same server without that bug gets.
 func TestCrashChargedToTheScenarioThatSentIt(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	broken, healthy := againstBoth(t, runChatOS(t, "dies-on", "12"))
 	code, out, rows, crashes := broken.code, broken.out, broken.rows, broken.crashes
 	assert.Equal(t, 1, code)
@@ -198,7 +198,7 @@ func TestCrashChargedToTheScenarioThatSentIt(t *testing.T) {
 // scenario kills the server must not print CERTIFIED, even though that
 // scenario's own check (the others are still served) passes before it dies.
 func TestGuiltyIDAloneIsNotCertified(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	only := []string{"--tags", "@COP-3.3-1"}
 	bomb := runChatOS(t, "dies-on", "12", only...)
 	reference := runChatOS(t, "dies-on", "-1", only...)
@@ -244,7 +244,7 @@ func startBomb(t *testing.T, op int) string {
 // restart the server. Run one at a time, the scenario it died in is charged
 // and every later one is an ERROR naming it.
 func TestTargetThatDiesChargesItsScenario(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	addr := startBomb(t, 12)
 	dir := t.TempDir()
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--target", addr, "--section", "3.3,3.4",
@@ -275,7 +275,7 @@ func TestTargetThatDiesChargesItsScenario(t *testing.T) {
 // connection (it must not log in) leaves without a word really kills it,
 // and is charged with the one crash.
 func TestProbesSpareAServerThatDiesOnSilentClose(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	broken, healthy := againstBoth(t, runChatOS(t, "dies-silent", "armed"))
 	code, out, rows, crashes := broken.code, broken.out, broken.rows, broken.crashes
 	require.Empty(t, healthy.crashes)

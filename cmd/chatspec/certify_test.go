@@ -28,6 +28,7 @@ func readVerdict(t *testing.T, dir string) (bool, map[string]any) {
 // A run of one section passes (exit 0) but certifies nothing, and
 // results.json says what was selected.
 func TestSectionRunIsPartialNotCertified(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--section", "3.5", "--color", "never", "--report", dir)
 	require.Equal(t, 0, code, "stderr: %s\n%s", errs, out)

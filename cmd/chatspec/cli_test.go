@@ -85,6 +85,7 @@ func TestUsageErrorNamesTheFlag(t *testing.T) {
 // TestOutputPathsCheckedBeforeTheRun: a --report that is a file, or an
 // --expect that cannot be read, fails at once, with no table printed.
 func TestOutputPathsCheckedBeforeTheRun(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	file := filepath.Join(dir, "results.txt")
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {

@@ -78,7 +78,7 @@ func (l *crashyListener) Accept() (net.Conn, error) {
 // before each check) decides nothing here; and the @serial scenarios, slow
 // by design, are not needed for scenarios to run after the restart.
 func TestCrashMidRunIsNamedAndRestarted(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	exe, err := os.Executable()
 	require.NoError(t, err)
 	dir := t.TempDir()
@@ -99,7 +99,7 @@ func TestCrashMidRunIsNamedAndRestarted(t *testing.T) {
 // server, so after it is gone the remaining scenarios are ERROR rows naming
 // the scenario during which it went, not a wall of timeouts.
 func TestTargetGoneMidRunIsNamed(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	crashy := &crashyListener{Listener: ln, armed: true, marker: filepath.Join(t.TempDir(), "m"), closeOnly: true}

@@ -244,6 +244,7 @@ func TestRecordedFaultsComeBack(t *testing.T) {
 // A Pat Chat finding exported as a feature runs through the raw-line steps
 // and passes against the reference.
 func TestExportedPatchatFeatureRuns(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	f := fuzz.Finding{Kind: fuzz.KindCrash, Oracle: fuzz.OracleProbe, Title: "crash", Target: "reference",
 		Signature: fuzz.Signature{Key: "probe after m invalid-utf8"},

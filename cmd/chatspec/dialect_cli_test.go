@@ -33,7 +33,7 @@ func serveStyle(t *testing.T, style string) string {
 // Two cases prove it as well as more would (later cases of this seed wait
 // out fills the menu server never answers: seconds for nothing).
 func TestFuzzTakesABundledDialectByName(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	addr := serveStyle(t, refpatchat.StyleMenu)
 	code, stdout, stderr := runCLI(fuzzMain, "patchat", "--dialect", "menu", "--target", addr, "--cases", "2",
 		"--probe-every", "1", "--workers", "1", "--seed", "1", "--probe-timeout", "30s")
@@ -52,6 +52,7 @@ func TestFuzzNamesAMissingDialect(t *testing.T) {
 // reference. The preflight stops the run before the suite, with exit 2 and
 // the action, step, pattern and text that did not fit.
 func TestDialectThatDoesNotFitEndsAtOnce(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	start := time.Now()
 	code, stdout, stderr := runCLI(runMain, "patchat", "--dialect", "menu")
 	took := time.Since(start)
@@ -66,6 +67,7 @@ func TestDialectThatDoesNotFitEndsAtOnce(t *testing.T) {
 // TestPreflightLetsAFittingDialectRun: the numbered dialect against the
 // numbered variant passes the preflight and the suite starts.
 func TestPreflightLetsAFittingDialectRun(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	addr := serveStyle(t, refpatchat.StyleNumbered)
 	code, stdout, stderr := runCLI(runMain, "patchat", "--dialect", "numbered", "--target", addr, "--tags", "@PAT-4.6-1", "--timeout", "10s")
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)

@@ -105,7 +105,7 @@ func TestFuzzCrashFaultThroughCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	code, stdout, stderr := runCLI(fuzzMain, "chatos", "--faults", "panic-on-empty-recipient", "--stop-on-first",
 		"--cases", "3000", "--seed", "7", "--workers", "2", "--findings", dir, "--report", dir)

@@ -18,6 +18,7 @@ import (
 // with the catalogue's text and its transcript, and every passing row opens
 // onto its own wire log; the page loads nothing from outside.
 func TestReportHTMLOfAFailingRun(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	code, _, errs := chatspecCLI(t, "run", "chatos", "--faults", "sender-from-packet", "--section", "2.3,2.1",
 		"--color", "never", "--report", dir)
@@ -60,6 +61,7 @@ func readReport(t *testing.T, dir, name string) string {
 }
 
 func TestGitHubAnnotationsFromTheCLI(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	code, out, _ := chatspecCLI(t, "run", "chatos", "--faults", "sender-from-packet", "--section", "2.3", "--color", "never", "--github")
 	require.Equal(t, 1, code)
 	assert.Equal(t, 2, strings.Count(out, "\n::error title=COP-2.3-1::FAIL A forged sender"), out)

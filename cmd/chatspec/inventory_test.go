@@ -60,6 +60,7 @@ func TestVersionQuotesTheDigests(t *testing.T) {
 // --dry-run lists exactly the scenarios (names and places) that the same
 // flags then run.
 func TestDryRunListsWhatARunExecutes(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--section", "2.1,2.3", "--dry-run")
 	require.Equal(t, 0, code, errs)
 	var planned []string
@@ -111,6 +112,7 @@ func checkCertificate(t *testing.T, dir string) {
 // A failing run and a partial certified run write no certificate, and a
 // stale one from an earlier run in the same folder is removed.
 func TestNoCertificateForFailingOrPartialRuns(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	stale := filepath.Join(dir, "certificate.json")
 	require.NoError(t, os.WriteFile(stale, []byte("{}"), 0o644))

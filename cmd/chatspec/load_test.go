@@ -35,6 +35,7 @@ func TestLoadUsageErrors(t *testing.T) {
 // TestLoadAgainstTheReferenceIsClean: a short run is clean, exits 0 and
 // writes its figures.
 func TestLoadAgainstTheReferenceIsClean(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	dir := t.TempDir()
 	code, stdout, stderr := runCLI(dispatch, "load", "chatos", "--clients", "5", "--duration", "500ms",
 		"--rate", "10", "--seed", "3", "--report", dir)
@@ -58,7 +59,7 @@ func TestLoadAgainstTheReferenceIsClean(t *testing.T) {
 // TestLoadFindsALeaverStillReceiving: the reference Pat Chat server with
 // its leaver-still-receives bug fails PAT-6.4-1, exit status 1.
 func TestLoadFindsALeaverStillReceiving(t *testing.T) {
-	t.Parallel()
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	faults, err := refpatchat.ParseFaults("leaver-still-receives")
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

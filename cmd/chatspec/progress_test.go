@@ -14,6 +14,7 @@ import (
 // --progress (or stderr not a terminal) gives one plain line per scenario,
 // numbered against the total the run will execute.
 func TestProgressPlainLines(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	code, _, errs := chatspecCLI(t, "run", "chatos", "--faults", "sender-from-packet", "--section", "2.3", "--color", "never", "--progress")
 	require.Equal(t, 1, code)
 	lines := strings.Split(strings.TrimSpace(errs), "\n")

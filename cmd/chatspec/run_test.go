@@ -60,6 +60,7 @@ func chatspecCLI(t *testing.T, args ...string) (int, string, string) {
 // TestHostileServersFailPromptly runs the ChatOS suite against servers that
 // speak something else entirely: each run must end, fail, and show what arrived.
 func TestHostileServersFailPromptly(t *testing.T) {
+	t.Parallel() // runs after the sequential tests, so no serve test's SIGTERM reaches it
 	servers := map[string]func(net.Conn){
 		"echo": func(c net.Conn) { _, _ = io.Copy(c, c) },
 		"http": func(c net.Conn) {
