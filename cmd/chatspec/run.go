@@ -256,6 +256,11 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 	return finishRuns(runs, o, stdout, stderr)
 }
 
+// reachWait is the least time the first check before a run gives the
+// server, as every check after a scenario does: a short --timeout (a wait
+// for replies) must not turn a slow connect on a busy machine into exit 2.
+const reachWait = time.Second
+
 // runOne starts or reaches the target and runs one protocol's suite.
 func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*results.Run, error) {
 	env := &steps.Env{Profile: o.profile, Timeout: o.timeout, Quiet: o.quiet, Long: o.long}
@@ -268,7 +273,7 @@ func runOne(ctx context.Context, p protocol, o *runOptions, stderr io.Writer) (*
 	}
 	defer tg.Close()
 	env.Target = tg
-	actx, cancel := context.WithTimeout(ctx, o.timeout)
+	actx, cancel := context.WithTimeout(ctx, max(o.timeout, reachWait))
 	defer cancel()
 	if err := tg.Alive(actx); err != nil {
 		return nil, fmt.Errorf("the server at %s cannot be reached: %w", tg.Addr(), err)
