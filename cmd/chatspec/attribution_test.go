@@ -250,7 +250,7 @@ func TestTargetThatDiesChargesItsScenario(t *testing.T) {
 	code, out, errs := chatspecCLI(t, "run", "chatos", "--target", addr, "--section", "3.3,3.4",
 		"--concurrency", "1", "--color", "never", "--report", dir)
 	assert.Equal(t, 1, code, errs)
-	rows, crashes := scenarioRows(t, dir)
+	rows, crashes := jsonRows(t, dir)
 	assert.Equal(t, []string{
 		guiltyDisturb + " FAIL",
 		"features/chatos/3_3_opcodes.feature:23 ERROR",
