@@ -53,7 +53,7 @@ func patchatServerFlags(fs *flag.FlagSet) buildServer {
 	addrFile := fs.String("address-file", "", "write the listening address to this text file at start")
 	accounts := fs.String("accounts", "", "accounts file (one account per line, salted hashes); empty keeps accounts in memory")
 	capacity := fs.Int("capacity", refpatchat.DefaultCapacity, "users served at once")
-	style := fs.String("style", refpatchat.StyleLine, "front end: line (the reference) or menu (a test-only variant)")
+	style := fs.String("style", refpatchat.StyleLine, "front end: line (the reference), or one of the test-only variants menu and numbered (dialects/menu.yaml, dialects/numbered.yaml)")
 	idle := fs.Duration("idle", 0, "disconnect clients silent for this long (0: never)")
 	hashCost := fs.Int("hash-cost", bcrypt.MinCost, "bcrypt cost of stored passwords (the minimum keeps 100-user checks fast)")
 	return func(faults string, logger *slog.Logger) (target.ServeFunc, error) {
