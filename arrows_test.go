@@ -55,13 +55,14 @@ var rules = map[string]rule{
 		"target", "transcript"}, external: []string{godog}},
 	"steps/patchat": {module: []string{"steps", "client/patchat", "wire/patchat", "dialects", "catalog", "profile",
 		"results", "target", "transcript"}, external: []string{godog}},
-	"steps/mutation": {module: []string{"results"}}, // scores fault runs for the fault tests
-	"fuzz":           {module: []string{"target", "results", "catalog", "transcript"}},
-	"fuzz/chatos":    {module: []string{"fuzz", "wire/chatos", "client/chatos", "target", "results", "transcript"}},
-	"fuzz/patchat":   {module: []string{"fuzz", "wire/patchat", "client/patchat", "dialects", "target", "results", "transcript"}},
-	"oracle":         {module: []string{"catalog", "results", "transcript"}},
-	"load":           {module: []string{"client/patchat", "oracle", "results", "transcript", "wire/chatos", "wire/patchat"}},
-	"cmd/chatspec":   {module: []string{""}, external: []string{"github.com/mattn/go-isatty", bcrypt}},
+	"steps/mutation":      {module: []string{"results"}}, // scores fault runs for the fault tests
+	"fuzz":                {module: []string{"target", "results", "catalog", "transcript"}},
+	"fuzz/chatos":         {module: []string{"fuzz", "wire/chatos", "client/chatos", "target", "results", "transcript"}},
+	"fuzz/patchat":        {module: []string{"fuzz", "wire/patchat", "client/patchat", "dialects", "target", "results", "transcript"}},
+	"oracle":              {module: []string{"catalog", "results", "transcript"}},
+	"load":                {module: []string{"client/patchat", "oracle", "results", "transcript", "wire/chatos", "wire/patchat"}},
+	"internal/testserver": {module: []string{"target"}}, // shared by tests only
+	"cmd/chatspec":        {module: []string{""}, external: []string{"github.com/mattn/go-isatty", bcrypt}},
 }
 
 // pending lists arrows known to be wrong that another change is removing,

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chatspec/chatspec/internal/testserver"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/steps/mutation"
@@ -53,6 +54,7 @@ var chatosFaults = []mutation.Row{
 // fault runs in a parallel subtest against its own servers. The mutation
 // score is logged (go test -v -run TestSuiteCatchesEveryFault ./steps/chatos).
 func TestSuiteCatchesEveryFault(t *testing.T) {
+	t.Parallel()
 	var score mutation.Score
 	t.Run("faults", func(t *testing.T) {
 		for _, row := range chatosFaults {
@@ -71,7 +73,8 @@ func TestSuiteCatchesEveryFault(t *testing.T) {
 }
 
 // runFault runs the scenarios of each of the row's requirements against the
-// reference with the fault on. A fault that stops the server runs one
+// reference with the fault on, each requirement against its own server, at
+// the same time. A fault that stops the server runs one
 // scenario at a time, so that the scenario that triggered it sees it.
 func runFault(t *testing.T, row mutation.Row) []*results.Run {
 	cfg := refchatos.DefaultConfig()
@@ -82,11 +85,10 @@ func runFault(t *testing.T, row mutation.Row) []*results.Run {
 	if strings.HasPrefix(row.Fault, "exit-") {
 		concurrency = 1
 	}
-	var runs []*results.Run
-	for _, req := range row.Reqs {
-		run := runWith(t, cfg, "@"+req, concurrency)
-		require.NotEmpty(t, run.Results)
-		runs = append(runs, run)
-	}
+	runs := make([]*results.Run, len(row.Reqs))
+	testserver.Together(t, len(runs), func(i int) string { return row.Reqs[i] }, func(t *testing.T, i int) {
+		runs[i] = runWith(t, cfg, "@"+row.Reqs[i], concurrency)
+		require.NotEmpty(t, runs[i].Results)
+	})
 	return runs
 }

@@ -106,6 +106,7 @@ func outcomes(run *results.Run) map[string]results.Outcome {
 // second time is found by the history checker, which fails COP-H-1 and
 // turns the scenario's row red, saying so.
 func TestHistoryCheckerTurnsAGreenScenarioRed(t *testing.T) {
+	t.Parallel()
 	clean := runPublic(t, false)
 	assert.Equal(t, map[string]results.Outcome{"COP-3.6-1": results.Pass, "COP-H-1": results.Pass,
 		"COP-H-2": results.Pass}, outcomes(clean))

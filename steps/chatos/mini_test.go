@@ -228,6 +228,7 @@ func runMini(t *testing.T, m *mini, tags string) map[string]results.Outcome {
 // The ChatOS kinds of bug of issue 11, each on a mini server: caught by the
 // row of its own requirement; without the bug, the same rows pass.
 func TestMiniServerBugsCaughtByTheirOwnRows(t *testing.T) {
+	t.Parallel()
 	const (
 		drip = "A client dripping one byte at a time does not delay others"
 		held = "A client holding half a frame for longer than the wait does not delay others"

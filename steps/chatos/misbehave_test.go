@@ -33,9 +33,20 @@ type misbehaviour struct {
 	oneFramePerRead bool
 }
 
+// Timeouts of the runs against a misbehaving server. A check that waits for
+// what the broken server never sends fails at its timeout, however long: a
+// run where every row waits like that needs no margin (short), and one that
+// compares whole suites row by row gets twice the usual 2 s for the rows
+// that must still pass on a busy machine (wide).
+const (
+	short = 2 * time.Second
+	wide  = 4 * time.Second
+)
+
 // runMisbehaving runs the ChatOS suite (tags) against the reference behind
-// misbehaviour m.
-func runMisbehaving(t *testing.T, m misbehaviour, tags string) *results.Run {
+// misbehaviour m, with the given timeout, 16 scenarios at once so that those
+// waiting out their timeout wait together.
+func runMisbehaving(t *testing.T, m misbehaviour, tags string, timeout time.Duration) *results.Run {
 	t.Helper()
 	cfg := refchatos.DefaultConfig()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -49,11 +60,9 @@ func runMisbehaving(t *testing.T, m misbehaviour, tags string) *results.Run {
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
-	// A long timeout: these runs compare whole suites, and must not flake on
-	// a busy machine.
-	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 10 * time.Second, Quiet: 250 * time.Millisecond}
+	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: timeout, Quiet: 250 * time.Millisecond}
 	run, err := steps.Run(context.Background(), chatos.Suite(steps.Suite{Features: features.ChatOS()}), env,
-		steps.Options{Tags: tags, Concurrency: 8})
+		steps.Options{Tags: tags, Concurrency: 16})
 	require.NoError(t, err)
 	return run
 }

@@ -49,6 +49,7 @@ func runWith(t *testing.T, cfg refchatos.Config, tags string, concurrency int) *
 }
 
 func TestReferenceIsCertified(t *testing.T) {
+	t.Parallel()
 	run := runAgainst(t, refchatos.DefaultConfig(), "")
 	if !run.Certified() || testing.Verbose() {
 		var sb strings.Builder

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chatspec/chatspec/internal/testserver"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	"github.com/chatspec/chatspec/reports"
 	"github.com/chatspec/chatspec/results"
@@ -39,11 +40,15 @@ func changed(base, run *results.Run) []string {
 // naming the negotiation and the requirement that checks it.
 func TestNoForwardedAcceptanceBlocksDependentsOnly(t *testing.T) {
 	t.Parallel()
-	base := runMisbehaving(t, misbehaviour{}, "")
+	noAccept := misbehaviour{drop: func(p wire.Packet) bool { return p.Opcode() == wire.OpPrivateAccept }}
+	runs := make([]*results.Run, 2)
+	testserver.Together(t, 2, func(i int) string { return []string{"proxy", "no 7"}[i] }, func(t *testing.T, i int) {
+		runs[i] = runMisbehaving(t, []misbehaviour{{}, noAccept}[i], "", wide)
+	})
+	base, run := runs[0], runs[1]
 	for _, r := range base.Results {
 		assert.NotContains(t, []results.Outcome{results.Fail, results.Error, results.Inconclusive}, r.Outcome, "the proxy alone breaks nothing: %s %s", summary(r), r.Message)
 	}
-	run := runMisbehaving(t, misbehaviour{drop: func(p wire.Packet) bool { return p.Opcode() == wire.OpPrivateAccept }}, "")
 	blocked := []string{
 		"COP-2.6-1 INCONCLUSIVE A private connection relays bytes unchanged both ways",
 		"COP-2.6-2 INCONCLUSIVE No packet carries a client's address",
@@ -70,7 +75,7 @@ func TestNoForwardedAcceptanceBlocksDependentsOnly(t *testing.T) {
 func TestRefusedLoginFailsItsOwnCheckOnly(t *testing.T) {
 	t.Parallel()
 	run := runMisbehaving(t, misbehaviour{drop: func(p wire.Packet) bool { return p.Opcode() == wire.OpLogin }},
-		"@COP-3.4-1,@COP-2.2-1,@COP-3.7-1,@COP-2.1-3")
+		"@COP-3.4-1,@COP-2.2-1,@COP-3.7-1,@COP-2.1-3", short)
 	var got []string
 	for _, r := range run.Results {
 		got = append(got, summary(r))
@@ -93,7 +98,7 @@ func TestRefusedLoginFailsItsOwnCheckOnly(t *testing.T) {
 // 200-client crowd of COP-R-5 is left out, as it measures load.)
 func TestOneFramePerReadFailsFramingOnly(t *testing.T) {
 	t.Parallel()
-	run := runMisbehaving(t, misbehaviour{oneFramePerRead: true}, "~@COP-R-5")
+	run := runMisbehaving(t, misbehaviour{oneFramePerRead: true}, "~@COP-R-5", wide)
 	var bad []string
 	for _, r := range run.Results {
 		if r.Outcome != results.Pass && r.Outcome != results.Info && r.Outcome != results.Skipped &&
@@ -129,7 +134,7 @@ func TestFailureShowsOwnTrafficAndCountsTheRest(t *testing.T) {
 		pm, ok := p.(wire.PublicMessage)
 		return ok && strings.HasPrefix(pm.From, "alice_")
 	}
-	run := runMisbehaving(t, misbehaviour{drop: dropAlice}, "@COP-3.6-1,@COP-2.5-1,@COP-2.2-1,@COP-2.3-2,@COP-R-2,@COP-3.3-1,@COP-R-1,@COP-2.1-2")
+	run := runMisbehaving(t, misbehaviour{drop: dropAlice}, "@COP-3.6-1,@COP-2.5-1,@COP-2.2-1,@COP-2.3-2,@COP-R-2,@COP-3.3-1,@COP-R-1,@COP-2.1-2", short)
 	counted := false
 	id := regexp.MustCompile(`alice_([a-z]{6})`)
 	for _, r := range run.Results {
