@@ -61,7 +61,7 @@ var rules = map[string]rule{
 	"fuzz/patchat":        {module: []string{"fuzz", "wire/patchat", "client/patchat", "dialects", "target", "results", "transcript"}},
 	"oracle":              {module: []string{"catalog", "results", "transcript"}},
 	"load":                {module: []string{"client/patchat", "oracle", "results", "transcript", "wire/chatos", "wire/patchat"}},
-	"internal/testserver": {module: []string{"target"}}, // shared by tests only
+	"internal/testserver": {module: []string{"target", "fuzz"}, external: []string{"github.com/stretchr/testify"}}, // shared by tests only
 	"cmd/chatspec":        {module: []string{""}, external: []string{"github.com/mattn/go-isatty", bcrypt}},
 }
 

@@ -27,6 +27,7 @@ func chatosRun(t *testing.T, route func(*miniChatOS, *miniUser, wire.Packet) []o
 // TestMiniServersWithoutTheirBugAreClean: the test servers themselves are
 // judged clean, so every row below comes from its bug.
 func TestMiniServersWithoutTheirBugAreClean(t *testing.T) {
+	t.Parallel()
 	res := chatosRun(t, fair)
 	assert.Empty(t, rows(res))
 	assert.Greater(t, res.Check.Judged, 100)
@@ -40,6 +41,7 @@ func TestMiniServersWithoutTheirBugAreClean(t *testing.T) {
 // TestPublicMessagesTwiceToOneReceiver: every public message reaches the
 // first user twice: one duplicate row per public message of the others.
 func TestPublicMessagesTwiceToOneReceiver(t *testing.T) {
+	t.Parallel()
 	res := chatosRun(t, func(s *miniChatOS, from *miniUser, p wire.Packet) []out {
 		o := fair(s, from, p)
 		if _, public := p.(wire.PublicMessage); public && from != s.users[0] {
@@ -61,6 +63,7 @@ func TestPublicMessagesTwiceToOneReceiver(t *testing.T) {
 // TestTwoMessagesOfOneSenderSwapped: each sender's messages are held in
 // pairs and the second goes first: order rows on the SHOULD COP-H-2.
 func TestTwoMessagesOfOneSenderSwapped(t *testing.T) {
+	t.Parallel()
 	held := map[*miniUser]wire.Packet{}
 	res := chatosRun(t, func(s *miniChatOS, from *miniUser, p wire.Packet) []out {
 		if _, public := p.(wire.PublicMessage); !public {
@@ -87,6 +90,7 @@ func TestTwoMessagesOfOneSenderSwapped(t *testing.T) {
 // TestOneInTwentyPrivateMessagesAlsoToAThirdClient: a leak row on COP-2.4-1
 // for every private message copied to someone else.
 func TestOneInTwentyPrivateMessagesAlsoToAThirdClient(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 0
 	res := chatosRun(t, func(s *miniChatOS, from *miniUser, p wire.Packet) []out {
@@ -109,6 +113,7 @@ func TestOneInTwentyPrivateMessagesAlsoToAThirdClient(t *testing.T) {
 // TestRoomMessagesForOneSecondAfterALeave: leak rows on PAT-6.4-1, each
 // naming the leave.
 func TestRoomMessagesForOneSecondAfterALeave(t *testing.T) {
+	t.Parallel()
 	s := newMiniPatChat(time.Second)
 	res := run(t, Config{Protocol: PatChat, Addr: serve(t, s.serve), Clients: 6, Duration: 2 * time.Second,
 		Rate: 20, Seed: 7, Dialect: referenceDialect(t)})

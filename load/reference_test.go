@@ -46,6 +46,7 @@ func run(t *testing.T, cfg Config) Result {
 // TestReferencesGiveNoViolations: a short run against each reference, with
 // room churn on Pat Chat, is judged clean.
 func TestReferencesGiveNoViolations(t *testing.T) {
+	t.Parallel()
 	addr := serve(t, func(ctx context.Context, ln net.Listener) error {
 		return refchatos.Serve(ctx, ln, refchatos.DefaultConfig())
 	})

@@ -16,6 +16,7 @@ import (
 )
 
 func TestSameSeedSameCases(t *testing.T) {
+	t.Parallel()
 	for i := range 50 {
 		a, b := fuzz.GenerateCase(New(), 42, i), fuzz.GenerateCase(New(), 42, i)
 		require.True(t, a.Equal(b), "case %d", i)
@@ -25,6 +26,7 @@ func TestSameSeedSameCases(t *testing.T) {
 }
 
 func TestGeneratorCoversTheBrief(t *testing.T) {
+	t.Parallel()
 	notes := map[string]bool{}
 	var bridged, split, paused bool
 	for i := range 2000 {
@@ -46,6 +48,7 @@ func TestGeneratorCoversTheBrief(t *testing.T) {
 }
 
 func TestWatchDecodesAcrossReadsAndFlagsGarbage(t *testing.T) {
+	t.Parallel()
 	w := newWatch()
 	frame := wire.MustEncode(wire.ConnectID{From: "a", To: "b", ID: 0x0102030405060708})
 	for _, b := range frame {
@@ -68,6 +71,7 @@ func TestWatchDecodesAcrossReadsAndFlagsGarbage(t *testing.T) {
 }
 
 func TestWatchStopsDecodingOnceBridged(t *testing.T) {
+	t.Parallel()
 	w := newWatch()
 	require.Nil(t, w.Feed(append(wire.MustEncode(wire.Established{}), 0xff, 0x42)))
 	assert.Nil(t, w.Feed([]byte{0xff}), "raw bridge bytes are not frames (A10)")
@@ -75,6 +79,7 @@ func TestWatchStopsDecodingOnceBridged(t *testing.T) {
 }
 
 func TestReduceKeepsLengthsHonest(t *testing.T) {
+	t.Parallel()
 	data := append(wire.MustEncode(wire.Login{Nick: "alice"}),
 		wire.MustEncode(wire.PrivateMessage{From: "alice", To: "", Text: "hello"})...)
 	cands := reduce(data)
@@ -109,6 +114,7 @@ func frameEnd(s []span) int {
 }
 
 func TestProbeAgainstReference(t *testing.T) {
+	t.Parallel()
 	tg := inProcess(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

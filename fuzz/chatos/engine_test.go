@@ -10,6 +10,7 @@ import (
 )
 
 func TestFuzzReferenceFindsNothing(t *testing.T) {
+	t.Parallel()
 	tg := inProcess(t)
 	e := fuzz.NewEngine(fuzz.Config{Oracles: oracles(tg), Seed: 1, Cases: 400, Workers: 4, ProbeEvery: 4})
 	sum, err := e.Run(context.Background())

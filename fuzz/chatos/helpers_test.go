@@ -2,71 +2,39 @@ package chatos
 
 import (
 	"context"
-	"fmt"
 	"net"
-	"os"
 	"testing"
 
 	"github.com/chatspec/chatspec/fuzz"
+	"github.com/chatspec/chatspec/internal/testserver"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	"github.com/chatspec/chatspec/target"
-	"github.com/stretchr/testify/require"
 )
 
-// serveEnv makes the test binary act as a reference server (with faults) when
-// re-executed by a test: the crash faults kill the whole process, so they
-// must never run inside the test process itself.
-const serveEnv = "CHATSPEC_FUZZ_TEST_SERVE"
-
+// TestMain serves as the reference with faults when a test re-executes the
+// binary (the crash faults kill the whole process, so they never run inside
+// the tests), else runs the tests, several at once: they mostly wait.
 func TestMain(m *testing.M) {
-	if faults, ok := os.LookupEnv(serveEnv); ok {
-		os.Exit(serveForTest(faults, os.Getenv(serveEnv+"_ADDR")))
-	}
-	os.Exit(m.Run())
+	testserver.ServeIfAsked(serveReference)
+	testserver.Main(m)
 }
 
-func serveForTest(faults, addr string) int {
+// serveReference is the ChatOS reference with faults.
+func serveReference(ctx context.Context, ln net.Listener, faults string) error {
 	f, err := refchatos.ParseFaults(faults)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
+		return err
 	}
 	cfg := refchatos.DefaultConfig()
 	cfg.Faults = f
-	if err := refchatos.Serve(context.Background(), ln, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
+	return refchatos.Serve(ctx, ln, cfg)
 }
 
 // inProcess starts the reference server (no faults) inside the test.
-func inProcess(t testing.TB) target.Target {
-	t.Helper()
-	tg, err := target.InProcess(context.Background(), func(ctx context.Context, ln net.Listener) error {
-		return refchatos.Serve(ctx, ln, refchatos.DefaultConfig())
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tg.Close() })
-	return tg
-}
+func inProcess(t testing.TB) target.Target { return testserver.InProcess(t, serveReference) }
 
 // execWithFaults starts this test binary as a reference server with faults.
-func execWithFaults(t testing.TB, faults string) target.Target {
-	t.Helper()
-	self, err := os.Executable()
-	require.NoError(t, err)
-	cmd := fmt.Sprintf("%s=%s %s_ADDR={addr} exec %q -test.run=^$", serveEnv, faults, serveEnv, self)
-	tg, err := target.Exec(context.Background(), cmd, target.ExecOptions{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tg.Close() })
-	return tg
-}
+func execWithFaults(t testing.TB, faults string) target.Target { return testserver.Exec(t, faults) }
 
 // oracles judges the given target with the ChatOS protocol.
 func oracles(tg target.Target) *fuzz.Oracles {

@@ -13,6 +13,7 @@ import (
 // With answer-order reversed, every answer a case sends carries (answerer,
 // requester); everything else stays the same case for the same seed.
 func TestReversedAnswerOrderSwapsTheAnswersOnly(t *testing.T) {
+	t.Parallel()
 	answers := 0
 	for i := range 300 {
 		plain := fuzz.GenerateCase(New(), 1, i)

@@ -10,8 +10,9 @@ import (
 )
 
 func TestFuzzReferenceFindsNothing(t *testing.T) {
+	t.Parallel()
 	tg := inProcess(t)
-	e := fuzz.NewEngine(fuzz.Config{Oracles: oracles(t, tg), Seed: 1, Cases: 150, Workers: 4, ProbeEvery: 4})
+	e := fuzz.NewEngine(fuzz.Config{Oracles: oracles(t, tg), Seed: 1, Cases: 150, Workers: 8, ProbeEvery: 4})
 	sum, err := e.Run(context.Background())
 	require.NoError(t, err)
 	for _, f := range sum.Findings {

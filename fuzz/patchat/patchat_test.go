@@ -15,6 +15,7 @@ import (
 )
 
 func TestSameSeedSameCases(t *testing.T) {
+	t.Parallel()
 	p := protocol(t)
 	for i := range 50 {
 		a, b := fuzz.GenerateCase(p, 42, i), fuzz.GenerateCase(p, 42, i)
@@ -24,6 +25,7 @@ func TestSameSeedSameCases(t *testing.T) {
 }
 
 func TestGeneratorCoversTheBrief(t *testing.T) {
+	t.Parallel()
 	p := protocol(t)
 	notes := map[string]bool{}
 	var endless, manyConns, controls bool
@@ -46,6 +48,7 @@ func TestGeneratorCoversTheBrief(t *testing.T) {
 }
 
 func TestCommandsFollowTheDialect(t *testing.T) {
+	t.Parallel()
 	d, err := wire.Parse(mustDialect(t, "menu"), "menu.yaml")
 	require.NoError(t, err)
 	v := newVocabulary(d)
@@ -63,6 +66,7 @@ func mustDialect(t *testing.T, name string) []byte {
 }
 
 func TestWatchWantsText(t *testing.T) {
+	t.Parallel()
 	w := &watch{}
 	require.Nil(t, w.Feed([]byte("OK sent\r\n\té")[:11]), "a character cut by a read waits for the next")
 	require.Nil(t, w.Feed([]byte{0xa9, '\n'}))
@@ -76,6 +80,7 @@ func TestWatchWantsText(t *testing.T) {
 }
 
 func TestReduceLines(t *testing.T) {
+	t.Parallel()
 	data := []byte("register a b\nc " + string(bytes.Repeat([]byte{'y'}, 40)) + "\nl\n")
 	cands := reduceLines(data)
 	assert.Contains(t, cands, []byte("c "+string(bytes.Repeat([]byte{'y'}, 40))+"\nl\n"))
@@ -85,6 +90,7 @@ func TestReduceLines(t *testing.T) {
 }
 
 func TestProbeAgainstReference(t *testing.T) {
+	t.Parallel()
 	tg := inProcess(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -11,6 +11,7 @@ import (
 
 // A small declared capacity bounds the many-connections cases.
 func TestCapacityBoundsConnections(t *testing.T) {
+	t.Parallel()
 	p, err := Default()
 	require.NoError(t, err)
 	small := p.WithCapacity(5)

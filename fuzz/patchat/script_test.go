@@ -73,6 +73,7 @@ func (s *perReadServer) handle(c net.Conn) {
 // after the reply the dialect expects before it, so a server that reads one
 // input per read sees every line alone.
 func TestCaseFollowsTheDialectScript(t *testing.T) {
+	t.Parallel()
 	d, err := dialects.Load("reference")
 	require.NoError(t, err)
 	g := newGen(rand.New(rand.NewPCG(1, 2)), newVocabulary(d))

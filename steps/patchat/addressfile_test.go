@@ -20,6 +20,7 @@ import (
 // address_file finds it there, and the default name (address.txt) reports
 // that it is absent.
 func TestDialectNamesTheAddressFile(t *testing.T) {
+	t.Parallel()
 	command := fmt.Sprintf("mkdir state && exec '%s' -- {addr} state", os.Args[0])
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

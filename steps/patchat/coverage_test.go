@@ -46,6 +46,7 @@ func scenarioTags(t *testing.T) [][]string {
 // the tag of a scenario, or the catalogue says why it cannot be checked; and
 // each scenario's level tag is its requirement's catalogue level.
 func TestEveryRequirementIsCoveredOrExplained(t *testing.T) {
+	t.Parallel()
 	covered := map[string]bool{}
 	for _, tags := range scenarioTags(t) {
 		parsed, err := catalog.ParseTags(tags)
@@ -71,6 +72,7 @@ var forbidden = regexp.MustCompile(`"(OK|ERR|HELLO|BYE|USERS|ROOMS|ROOM |l|c |j 
 
 // TestStepsUseNoServerWording scans the step sources for reference wording.
 func TestStepsUseNoServerWording(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	require.NoError(t, err)
 	n := 0

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chatspec/chatspec/internal/testserver"
 	refpat "github.com/chatspec/chatspec/reference/patchat"
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/target"
@@ -23,12 +24,13 @@ const helperEnv = "CHATSPEC_PATCHAT_REFERENCE_HELPER"
 
 // TestMain runs the test binary as the reference server (the body that
 // TestExecModeChecks starts with --exec) instead of the tests when helperEnv
-// is set. Arguments after "--": ADDR DIR.
+// is set (arguments after "--": ADDR DIR); else it runs the tests, up to
+// testserver.Waiting at once: they mostly wait on servers of their own.
 func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) == "1" {
 		os.Exit(helperReference(os.Args))
 	}
-	os.Exit(m.Run())
+	testserver.Main(m)
 }
 
 // helperReference serves the reference until SIGTERM and returns the exit code.
@@ -54,6 +56,7 @@ func helperReference(args []string) int {
 // against the reference started as a separate process, the way a user runs
 // `chatspec run patchat --exec './server --addr {addr} --address-file {dir}/address.txt'`.
 func TestExecModeChecks(t *testing.T) {
+	t.Parallel()
 	command := fmt.Sprintf("exec '%s' -- {addr} {dir}", os.Args[0])
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

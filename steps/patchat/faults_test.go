@@ -51,6 +51,7 @@ var patchatFaults = []mutation.Row{
 // or WARN (SHOULD) row, on the scenario named in the row. Each fault runs in
 // a parallel subtest against its own server. The mutation score is logged.
 func TestSuiteCatchesEveryFault(t *testing.T) {
+	t.Parallel()
 	d := dialect(t, "reference")
 	var score mutation.Score
 	t.Run("faults", func(t *testing.T) {

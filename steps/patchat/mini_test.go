@@ -187,6 +187,7 @@ func runMini(t *testing.T, m *mini, req string) map[string]results.Outcome {
 // (or warns, or blocks) its own requirement's row, and the bug-free mini
 // passes the same rows.
 func TestMiniServerBugsCaughtByTheirOwnRows(t *testing.T) {
+	t.Parallel()
 	const (
 		control = "NUL and control bytes in otherwise valid UTF-8 never reach others raw"
 		invalid = "Invalid UTF-8 never reaches others as it is"

@@ -20,6 +20,8 @@ import (
 // current room that must be asked for, broadcast rooms picked by number)
 // passes with dialects/numbered.yaml.
 func TestNumberedVariantIsCertified(t *testing.T) {
+	// Not parallel: a whole suite that must pass, with its crowds of clients
+	// at once, runs alone before the parallel tests, so they cannot starve it.
 	r := run(t, referenceTarget(t, refpat.Config{Style: refpat.StyleNumbered}), dialect(t, "numbered"), "", false)
 	requireCertified(t, r)
 }
@@ -47,6 +49,7 @@ const loginSteps = `    - send: '/login {user} {password}'
 // the same two lines as two sends in a row pass with the dialect's pace,
 // which holds the second until the first was answered.
 func TestOneInputPerReadNeedsPace(t *testing.T) {
+	t.Parallel()
 	tg := referenceTarget(t, refpat.Config{Style: refpat.StyleNumbered})
 	oneWrite := numberedWith(t, loginSteps, `    - send: "/login {user} {password}\n/where"
     - expect: '\* welcome {user}\n> '`)
@@ -83,6 +86,7 @@ func loginOn(t *testing.T, addr string, d *wire.Dialect, user string) (wire.Resu
 // numbered listing at newlines keeps the decoration; the failure shows the
 // items it produced, so the fault is visibly the dialect's.
 func TestDecoratedListingShowsTheDialectsItems(t *testing.T) {
+	t.Parallel()
 	d := numberedWith(t, `split: {var: list, pattern: '#(?P<value>\d+) \[(?P<item>[^\n]*)\]', table: rooms}`,
 		`split: {var: list, sep: "\n"}`)
 	r := run(t, referenceTarget(t, refpat.Config{Style: refpat.StyleNumbered}), d, "@PAT-4.6-1", false)
@@ -95,6 +99,7 @@ func TestDecoratedListingShowsTheDialectsItems(t *testing.T) {
 // TestMismatchInsideAScenarioIsTheDialects: a say pattern that does not fit
 // makes PAT-1-1 INCONCLUSIVE, naming the dialect, not a FAIL of PAT-1-1.
 func TestMismatchInsideAScenarioIsTheDialects(t *testing.T) {
+	t.Parallel()
 	d := numberedWith(t, `    - send: '/say {text}'
     - expect: '\* sent\n> '`, `    - send: '/say {text}'
     - expect: '\* delivered\n> '`)

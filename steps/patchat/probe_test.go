@@ -48,6 +48,7 @@ func fragile(t *testing.T, greet bool) (addr string, left chan string) {
 }
 
 func TestProbeReadsTheGreetingAndSaysGoodbye(t *testing.T) {
+	t.Parallel()
 	addr, left := fragile(t, true)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -58,6 +59,7 @@ func TestProbeReadsTheGreetingAndSaysGoodbye(t *testing.T) {
 // TestProbeTellsADroppedConnectionFromSilence: closing before the greeting
 // is dying; saying nothing at all is alive (failing, for the scenarios).
 func TestProbeTellsADroppedConnectionFromSilence(t *testing.T) {
+	t.Parallel()
 	addr, _ := fragile(t, false)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()

@@ -86,6 +86,8 @@ func outcomes(r *results.Run) map[string][]results.Outcome {
 }
 
 func TestReferenceIsCertified(t *testing.T) {
+	// Not parallel: a whole suite that must pass, with its crowds of clients
+	// at once, runs alone before the parallel tests, so they cannot starve it.
 	r := run(t, referenceTarget(t, refpat.Config{}), dialect(t, "reference"), "", false)
 	requireCertified(t, r)
 	got := outcomes(r)
@@ -102,6 +104,8 @@ func TestReferenceIsCertified(t *testing.T) {
 // TestMenuVariantIsCertified proves the steps are not tied to the reference
 // wording: the prompt-driven variant, driven by its own dialect, passes too.
 func TestMenuVariantIsCertified(t *testing.T) {
+	// Not parallel: a whole suite that must pass, with its crowds of clients
+	// at once, runs alone before the parallel tests, so they cannot starve it.
 	r := run(t, referenceTarget(t, refpat.Config{Style: refpat.StyleMenu}), dialect(t, "menu"), "", false)
 	requireCertified(t, r)
 }
@@ -109,6 +113,7 @@ func TestMenuVariantIsCertified(t *testing.T) {
 // TestRemoteTargetMarksRestartChecksUntestable: against a server chatspec
 // did not start, the checks that need a restart say why they cannot run.
 func TestRemoteTargetMarksRestartChecksUntestable(t *testing.T) {
+	t.Parallel()
 	tg := referenceTarget(t, refpat.Config{})
 	remote, err := target.Remote(tg.Addr())
 	require.NoError(t, err)
