@@ -128,12 +128,3 @@ func oneRead(c net.Conn) func() (wire.Packet, []byte, error) {
 		return wire.NewReader(bytes.NewReader(buf[:n]), 1<<20).Next()
 	}
 }
-
-// rowsOf maps every row to its outcome, keyed by location.
-func rowsOf(run *results.Run) map[string]results.Result {
-	out := map[string]results.Result{}
-	for _, r := range run.Results {
-		out[r.Location] = r
-	}
-	return out
-}
