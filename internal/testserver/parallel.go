@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // Waiting is how many parallel tests run at once in a package whose tests
@@ -16,13 +17,19 @@ import (
 const Waiting = 8
 
 // Main is the TestMain of such a package: it runs the tests with up to
-// Waiting parallel tests at once unless -parallel was given. go test's
-// default is GOMAXPROCS, two on a 2-core machine, which runs them two at a
-// time one timeout after another.
+// Waiting parallel tests at once unless -parallel was given or the race
+// detector is on. go test's default is GOMAXPROCS, two on a 2-core
+// machine, which runs them two at a time one timeout after another.
 func Main(m *testing.M) {
-	RaiseParallel(Waiting)
+	if !raced {
+		RaiseParallel(Waiting)
+	}
 	os.Exit(m.Run())
 }
+
+// Wide is the timeout of a run whose rows must still pass on a busy
+// machine: Patience times the usual 2 s.
+const Wide = Patience * 2 * time.Second
 
 // RaiseParallel sets -test.parallel to n unless the command line set it, for
 // a TestMain that has more to do before m.Run.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chatspec/chatspec/features"
 	"github.com/chatspec/chatspec/profile"
+	"github.com/chatspec/chatspec/internal/testserver"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/steps"
@@ -35,12 +36,13 @@ type misbehaviour struct {
 
 // Timeouts of the runs against a misbehaving server. A check that waits for
 // what the broken server never sends fails at its timeout, however long: a
-// run where every row waits like that needs no margin (short), and one that
-// compares whole suites row by row gets twice the usual 2 s for the rows
-// that must still pass on a busy machine (wide).
+// run where every row waits like that needs no margin (short: the usual
+// 2 s, more under the race detector), and one that compares whole suites
+// row by row gets more for the rows that must still pass on a busy machine
+// (wide).
 const (
-	short = 2 * time.Second
-	wide  = 4 * time.Second
+	short = testserver.Wide / 2
+	wide  = testserver.Wide
 )
 
 // runMisbehaving runs the ChatOS suite (tags) against the reference behind
