@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/chatspec/chatspec/features"
-	"github.com/chatspec/chatspec/profile"
 	"github.com/chatspec/chatspec/internal/testserver"
+	"github.com/chatspec/chatspec/profile"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/steps"
