@@ -4,6 +4,6 @@ package testserver
 
 // Without the race detector the tests mostly wait (see Waiting).
 const (
-	raced    = false
-	Patience = 2 // Patience multiplies a wide timeout (see Wide)
+	Raced    = false // built with -race
+	Patience = 2     // Patience multiplies a wide timeout (see Wide)
 )

@@ -21,7 +21,7 @@ const Waiting = 8
 // detector is on. go test's default is GOMAXPROCS, two on a 2-core
 // machine, which runs them two at a time one timeout after another.
 func Main(m *testing.M) {
-	if !raced {
+	if !Raced {
 		RaiseParallel(Waiting)
 	}
 	os.Exit(m.Run())

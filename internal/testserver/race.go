@@ -6,6 +6,6 @@ package testserver
 // slower, and waiting is no longer what they do most: they keep go test's
 // -parallel, and their wide timeouts are longer.
 const (
-	raced    = true
-	Patience = 5 // Patience multiplies a wide timeout (see Wide)
+	Raced    = true // built with -race
+	Patience = 5    // Patience multiplies a wide timeout (see Wide)
 )
