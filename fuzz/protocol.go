@@ -9,6 +9,8 @@ import (
 	"net"
 	"os"
 	"syscall"
+
+	"github.com/chatspec/chatspec/target"
 )
 
 // Protocol is what the engine needs from one protocol: cases, a stream
@@ -97,7 +99,7 @@ func ProbeNetError(stage string, err error) error {
 	var ne net.Error
 	var sentinel error
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case target.Refused(err):
 		sentinel = ErrProbeRefused
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded),
 		errors.As(err, &ne) && ne.Timeout():

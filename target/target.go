@@ -12,7 +12,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -164,7 +163,7 @@ func dial(ctx context.Context, addr string) error {
 func classify(ctx context.Context, err error) error {
 	var ne net.Error
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case Refused(err):
 		return ErrRefused
 	case errors.Is(err, context.DeadlineExceeded), ctx.Err() != nil,
 		errors.As(err, &ne) && ne.Timeout():
