@@ -28,6 +28,12 @@ const (
 	exitGrace       = 200 * time.Millisecond // how long Alive waits to see a dying process reaped
 	errTailBytes    = 4 << 10                // server output quoted in an error
 	restartAttempts = 5                      // starts tried by Restart when the server exits at once
+	// readyStep is the interval of the readiness polls that cost the server
+	// nothing: a dial the kernel refuses (nothing listens yet), a look for
+	// the ready file, a bind to see the old port free. A poll the server
+	// itself answers, and fails, backs off from here to readyBackoff.
+	readyStep    = 10 * time.Millisecond
+	readyBackoff = 200 * time.Millisecond
 )
 
 // ExecOptions tunes Exec. Zero fields take the defaults above.
@@ -165,10 +171,11 @@ func (t *execTarget) launch(ctx context.Context) error {
 	return nil
 }
 
-// waitReady polls the port with a growing backoff until a connection succeeds,
-// the process exits, or ctx ends.
+// waitReady polls the server until check passes, the process exits, or ctx
+// ends: every readyStep while the port refuses, with a growing backoff once
+// the server accepts but fails the check (so a slow starter is not hammered).
 func (t *execTarget) waitReady(ctx context.Context, p *proc) error {
-	b := backoff{next: 5 * time.Millisecond, max: 200 * time.Millisecond}
+	b := backoff{next: readyStep, max: readyBackoff}
 	for {
 		dctx, cancel := context.WithTimeout(ctx, dialAttempt)
 		err := check(dctx, t.addr, t.opts.Probe)
@@ -179,7 +186,7 @@ func (t *execTarget) waitReady(ctx context.Context, p *proc) error {
 		if p.finished() {
 			return t.exitedAtStart(p)
 		}
-		timer := time.NewTimer(b.grow())
+		timer := time.NewTimer(pollStep(err, &b))
 		select {
 		case <-timer.C:
 		case <-p.done:
@@ -190,6 +197,16 @@ func (t *execTarget) waitReady(ctx context.Context, p *proc) error {
 			return t.startCancelled(ctx, err)
 		}
 	}
+}
+
+// pollStep is how long waitReady waits after a check failed with err: a
+// refused dial the server never saw is retried at readyStep, anything the
+// server answered backs off.
+func pollStep(err error, b *backoff) time.Duration {
+	if errors.Is(err, ErrRefused) {
+		return readyStep
+	}
+	return b.grow()
 }
 
 // exitedAtStart is the error for a command that ended before accepting connections.
@@ -250,7 +267,7 @@ func (t *execTarget) isClosed() bool {
 
 // waitPortFree polls until addr can be bound (the old server let go of it) or ctx ends.
 func waitPortFree(ctx context.Context, addr string) error {
-	b := backoff{next: 5 * time.Millisecond, max: 200 * time.Millisecond}
+	b := backoff{next: readyStep, max: readyStep}
 	for {
 		ln, err := net.Listen("tcp", addr)
 		if err == nil {
@@ -349,7 +366,7 @@ func (t *execTarget) waitSignals(ctx context.Context, p *proc, lines *lineWatch)
 	if t.opts.ReadyFile == "" {
 		return nil
 	}
-	b := backoff{next: 5 * time.Millisecond, max: 200 * time.Millisecond}
+	b := backoff{next: readyStep, max: readyStep}
 	for {
 		if _, err := os.Stat(t.opts.ReadyFile); err == nil {
 			return nil

@@ -23,6 +23,7 @@ const (
 	helperIgnoreTerm = "HELPER_IGNORE_TERM"   // ignore SIGTERM
 	helperExitStart  = "HELPER_EXIT_AT_START" // exit with this code before listening
 	helperNoise      = "HELPER_NOISE"         // write this many bytes of output at start
+	helperStartDelay = "HELPER_START_DELAY"   // take this long (a Go duration) before listening
 )
 
 // TestMain runs the test binary as the helper server instead of the tests
@@ -53,6 +54,9 @@ func helperMain(port, dir string) int {
 	}
 	if os.Getenv(helperIgnoreTerm) == "1" {
 		signal.Ignore(syscall.SIGTERM)
+	}
+	if d, err := time.ParseDuration(os.Getenv(helperStartDelay)); err == nil {
+		<-time.After(d) // a slow starter (a JVM, say)
 	}
 	writePid(dir) // before listening, so it is there once the port accepts
 	ln, err := net.Listen("tcp", "127.0.0.1:"+port)

@@ -85,3 +85,38 @@ func TestLineWatchJudgesWholeLines(t *testing.T) {
 		t.Fatal("a whole matching line (CRLF) did not match")
 	}
 }
+
+// Polls the server never sees (a refused dial) keep a short fixed step; a
+// failed check the server answered backs off, so a slow starter is not
+// hammered.
+func TestPollStepIsShortOnlyWhileRefused(t *testing.T) {
+	b := backoff{next: readyStep, max: readyBackoff}
+	refused := &DownError{Addr: "a", Reason: ErrRefused}
+	for range 5 {
+		assert.Equal(t, readyStep, pollStep(refused, &b))
+	}
+	answered := &DownError{Addr: "a", Reason: ErrUnreachable, Err: errors.New("no greeting")}
+	var got []time.Duration
+	for range 7 {
+		got = append(got, pollStep(answered, &b))
+	}
+	ms := time.Millisecond
+	assert.Equal(t, []time.Duration{10 * ms, 20 * ms, 40 * ms, 80 * ms, 160 * ms, 200 * ms, 200 * ms}, got)
+}
+
+// BenchmarkRestartSlowStarter restarts a server that takes 300 ms before it
+// listens: "overshoot-ms" is how long past its start delay chatspec took to
+// see it ready (process start and stop included).
+func BenchmarkRestartSlowStarter(b *testing.B) {
+	const delay = 300 * time.Millisecond
+	tg, err := Exec(context.Background(), helperCommand(), helperOpts(helperStartDelay+"="+delay.String()))
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = tg.Close() })
+	b.ResetTimer()
+	for range b.N {
+		require.NoError(b, tg.Restart(context.Background()))
+	}
+	per := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(per.Milliseconds()), "ms/restart")
+	b.ReportMetric(float64((per - delay).Milliseconds()), "overshoot-ms")
+}
