@@ -161,6 +161,8 @@ func kindOf(topic string) results.MessageKind {
 		return results.KindPrivate
 	case transcript.TopicRoom:
 		return results.KindRoom
+	case transcript.TopicBridge:
+		return results.KindBridge
 	}
 	return 0
 }
@@ -187,9 +189,9 @@ func (b *builder) identity(t timed) {
 	i, ok := b.open[k]
 	switch {
 	case ev.Kind == transcript.EvBegin && !ok:
-		b.openSpan(k, t.at)
+		b.openSpan(k, t.at, ev)
 	case ev.Kind == transcript.EvBegun && !ok:
-		i = b.openSpan(k, 0) // confirmed without being asked for: it may have begun any time
+		i = b.openSpan(k, 0, ev) // confirmed without being asked for: it may have begun any time
 		b.h.Spans[i].Begun = t.at
 	case ev.Kind == transcript.EvBegun && b.h.Spans[i].Begun == pending:
 		b.h.Spans[i].Begun = t.at
@@ -200,10 +202,10 @@ func (b *builder) identity(t timed) {
 	}
 }
 
-func (b *builder) openSpan(k spanKey, at time.Duration) int32 {
+func (b *builder) openSpan(k spanKey, at time.Duration, ev *transcript.Event) int32 {
 	i := int32(len(b.h.Spans))
 	b.h.Spans = append(b.h.Spans, results.Span{Conn: k.conn, Kind: k.kind, Key: k.key, Begin: at,
-		Begun: pending, End: pending, Ended: pending})
+		Begun: pending, End: pending, Ended: pending, Owner: b.str(ev.From), With: b.str(ev.With)})
 	b.open[k] = i
 	return i
 }

@@ -130,6 +130,8 @@ func (c *checker) Classify(m int32, conn int32, room string) Class {
 		return c.held(conn, results.SpanLogin, msg.To, w0, w1)
 	case results.KindRoom:
 		return c.inRooms(msg.Rooms, conn, room, w0, w1)
+	case results.KindBridge:
+		return c.bridged(msg, conn, w0, w1)
 	}
 	return May
 }

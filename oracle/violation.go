@@ -100,13 +100,20 @@ func (c *checker) reportAs(kind Kind, j, i, msg int32, why string) {
 	}
 	v.Excerpts = append(v.Excerpts, c.receiveLine(d))
 	v.Req = c.requirement(kind, kindOf, strings.Contains(why, "had left"))
+	if kindOf == results.KindBridge {
+		v.Req = bridgeRequirement(kind, msg >= 0 && c.presented(d.Conn, &c.h.Messages[msg]))
+	}
 	c.out.add(v)
 }
 
 // reportLost records a MUST receiver that never got message m.
 func (c *checker) reportLost(m, conn int32) {
 	msg := &c.h.Messages[m]
-	c.out.add(Violation{Kind: KindLost, Req: c.requirement(KindLost, msg.Kind, false), Text: msg.Text,
+	req := c.requirement(KindLost, msg.Kind, false)
+	if msg.Kind == results.KindBridge {
+		req = bridgeRequirement(KindLost, false)
+	}
+	c.out.add(Violation{Kind: KindLost, Req: req, Text: msg.Text,
 		Sender: c.who(msg.Conn, msg.At), Receiver: c.who(conn, msg.At), Where: c.h.Conns[msg.Conn].Where,
 		Sent: msg.At, Got: -1, Why: c.whyMust(msg), Excerpts: []string{c.sendLine(msg)},
 		SenderConn: msg.Conn, ReceiverConn: conn})
@@ -155,6 +162,8 @@ func (c *checker) sendLine(m *results.Message) string {
 	switch m.Kind {
 	case results.KindPrivate:
 		to = fmt.Sprintf(" to=%q", m.To)
+	case results.KindBridge:
+		to = fmt.Sprintf(" into the private connection with %q", m.To)
 	case results.KindRoom:
 		to = " to the current room"
 		if len(m.Rooms) > 0 {

@@ -18,9 +18,11 @@ func (c *checker) whyNot(d *results.Delivery) string {
 		if nick := c.nickAt(d.Conn, w0); nick != "" {
 			return fmt.Sprintf("the message was for %q; the receiver was logged in as %q %s", m.To, nick, during)
 		}
-		return fmt.Sprintf("the message was for %q; the receiver was not logged in %s", m.To, during)
+		return fmt.Sprintf("the message was for %q; the receiver was not logged in %s%s", m.To, during, c.bridgeNote(d.Conn))
 	case results.KindPublic:
-		return "the receiver was not logged in " + during + c.spans(d.Conn, results.SpanLogin, nil)
+		return "the receiver was not logged in " + during + c.spans(d.Conn, results.SpanLogin, nil) + c.bridgeNote(d.Conn)
+	case results.KindBridge:
+		return c.whyNotBridged(m, d)
 	}
 	rooms := m.Rooms
 	if len(rooms) == 0 || slices.Contains(rooms, d.Room) {
@@ -39,6 +41,10 @@ func (c *checker) whyNot(d *results.Delivery) string {
 
 // whyMust says why conn must have received message m.
 func (c *checker) whyMust(m *results.Message) string {
+	if m.Kind == results.KindBridge {
+		return fmt.Sprintf("the receiver was the far half of %s from before the bytes were written until after they were handled, and they never arrived",
+			halfName(&c.h.Spans[c.bridgeOf(m.Conn, m.At)]))
+	}
 	if m.Kind == results.KindRoom {
 		return fmt.Sprintf("the receiver was a member of %q from before the message was written until after it was handled, and it never arrived",
 			strings.Join(m.Rooms, ","))

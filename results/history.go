@@ -35,6 +35,7 @@ const (
 	KindPublic MessageKind = iota + 1
 	KindPrivate
 	KindRoom
+	KindBridge // bytes written into a private connection, for its far end
 )
 
 // String names the kind as the transcripts do.
@@ -46,11 +47,14 @@ func (k MessageKind) String() string {
 		return "private"
 	case KindRoom:
 		return "room"
+	case KindBridge:
+		return "bridge"
 	}
 	return "unknown"
 }
 
-// Message is one message a client wrote. Its text is its identity: chatspec's
+// Message is one message a client wrote (for a bridge: one line of bytes
+// written into a private connection; To is the far end's nickname). Its text is its identity: chatspec's
 // texts carry tokens unique in the run; a text written twice is Repeated and
 // not judged.
 type Message struct {
@@ -92,7 +96,7 @@ type SpanKind uint8
 const (
 	SpanLogin  SpanKind = iota + 1 // logged in as Key
 	SpanMember                     // member of room Key
-	SpanBridge                     // bridged with Key
+	SpanBridge                     // a half of the private connection of connect id Key (Owner's, with With)
 )
 
 // Span is one identity of one connection over time. It began somewhere in
@@ -108,6 +112,8 @@ type Span struct {
 	Begun time.Duration `json:"begun"`
 	End   time.Duration `json:"end"`
 	Ended time.Duration `json:"ended"`
+	Owner string        `json:"owner,omitempty"` // a bridge: the nickname the connection is a half for
+	With  string        `json:"with,omitempty"`  // a bridge: the nickname at the far end ("" when none was expected)
 }
 
 // Forever is the end of a span still held when the history ends.

@@ -1,6 +1,9 @@
 package transcript
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // EventKind says what a typed event records. Typed events sit beside the
 // wire entries: the entries show the bytes, the events say what they meant
@@ -28,12 +31,14 @@ const (
 	TopicRoom    = "room"    // a message for the members of Rooms
 	TopicLogin   = "login"   // logged in as Key
 	TopicMember  = "member"  // member of room Key
-	TopicBridge  = "bridge"  // bridged with Key
+	TopicBridge  = "bridge"  // a private connection (identity: connect id Key; message: bytes written into it)
 )
 
 // Event is one typed event on one connection. Which fields are set depends
-// on Kind: Send has Topic, Key (private addressee), Rooms and Text; Receive
-// has Topic, From, Room and Text; identity events have Topic and Key.
+// on Kind: Send has Topic, Key (private addressee, or a bridge's far end),
+// Rooms and Text; Receive has Topic, From, Room and Text; identity events
+// have Topic and Key, and a bridge's (Key: the connect id) also From (the
+// nickname the connection is a half for) and With (the far end's).
 type Event struct {
 	At    time.Duration // since the log started
 	Conn  string
@@ -44,6 +49,7 @@ type Event struct {
 	From  string
 	Room  string
 	Text  string
+	With  string
 }
 
 // MaxEvents bounds the typed events one log keeps unless SetMaxEvents
@@ -104,6 +110,14 @@ func (l *Log) Got(conn, topic, from, room, text string) {
 // EvEnd or EvEnded; topic says which identity, key its value.
 func (l *Log) Identity(conn string, kind EventKind, topic, key string) {
 	l.Record(Event{Conn: conn, Kind: kind, Topic: topic, Key: key})
+}
+
+// Bridge records a step of a private connection's identity: conn
+// presented connect id (EvBegin), got 11 (EvBegun), or gave it up, as
+// owner's half of a private connection with with ("" when nobody is
+// expected: an id never issued, or someone else's).
+func (l *Log) Bridge(conn string, kind EventKind, id int64, owner, with string) {
+	l.Record(Event{Conn: conn, Kind: kind, Topic: TopicBridge, Key: strconv.FormatInt(id, 10), From: owner, With: with})
 }
 
 // Events returns a copy of the typed events so far and how many were not

@@ -66,6 +66,7 @@ type Client struct {
 	backlog []wire.Packet // received, not yet claimed by an Expect
 	all     []wire.Packet // everything received, for reports
 	err     error         // sticky: closed, bad frame, cap
+	bridge  *presented    // the connect id this connection presented, if any
 }
 
 // Dial connects to addr. name labels the connection in the transcript.
@@ -190,6 +191,7 @@ func (c *Client) readOne(deadline time.Time) (wire.Packet, error) {
 	case err == nil:
 		c.log.AddDecoded(c.Name, transcript.Received, raw, p)
 		recordReceive(c.log, c.Name, p)
+		c.recordEstablished(p)
 		c.backlog = append(c.backlog, p)
 		c.all = append(c.all, p)
 		return p, nil

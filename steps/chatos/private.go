@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -156,6 +157,7 @@ func (w *world) receiveSameID(x, y string) error {
 			fmt.Sprintf("%s got %d", b.role, ib), "the two sides got different connect ids")
 	}
 	a.ids, b.ids = append(a.ids, ia), append(b.ids, ib)
+	a.peers, b.peers = append(a.peers, b.nick), append(b.peers, a.nick)
 	return nil
 }
 
@@ -204,14 +206,20 @@ func (w *world) bridged(x, y string) error {
 		stage{"COP-3.5-6", func() error { return w.receivesEstablished(y) }})
 }
 
-// present opens the actor's private connection and sends 10 with id.
+// present opens the actor's private connection and sends 10 with id, as
+// the actor's half of the private connection with the far end that id was
+// negotiated with (nobody, for an id the actor was not given).
 func (w *world) present(a *actor, id int64) error {
 	c, err := w.dial(a.role + "/private")
 	if err != nil {
 		return err
 	}
 	a.bridge = c
-	return c.Send(wire.PresentID{ID: id})
+	with := ""
+	if i := slices.Index(a.ids, id); i >= 0 && i < len(a.peers) {
+		with = a.peers[i]
+	}
+	return c.Present(id, a.nick, with)
 }
 
 func lastID(a *actor) (int64, error) {

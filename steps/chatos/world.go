@@ -36,6 +36,7 @@ type actor struct {
 	privateTo  string         // its recipient's nickname
 	privates   []sent         // every private message sent, in order
 	ids        []int64        // connect ids received, in order
+	peers      []string       // the far end's nickname of each of ids
 	sentRaw    []byte         // bytes last sent on the private connection
 	departed   bool           // the actor closed its connections
 }
