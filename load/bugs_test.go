@@ -20,7 +20,10 @@ func rows(res Result) map[string]int {
 }
 
 func chatosRun(t *testing.T, route func(*miniChatOS, *miniUser, wire.Packet) []out) Result {
-	s := &miniChatOS{route: route}
+	return chatosRunOn(t, &miniChatOS{route: route})
+}
+
+func chatosRunOn(t *testing.T, s *miniChatOS) Result {
 	return run(t, Config{Protocol: ChatOS, Addr: serve(t, s.serve), Clients: 6, Duration: time.Second, Rate: 20, Seed: 7})
 }
 
@@ -120,6 +123,38 @@ func TestRoomMessagesForOneSecondAfterALeave(t *testing.T) {
 	got := rows(res)
 	require.Equal(t, []string{"leak PAT-6.4-1"}, keys(got))
 	assert.Contains(t, res.Check.Violations[0].Why, "the receiver had left room")
+}
+
+// TestOneInFiveBridgedLinesAlsoToAnotherPrivateConnection: the server
+// relays every fifth line written into a private connection to the half of
+// another private connection too: a leak on COP-3.5-6 for each, naming
+// both private connections; the partner still gets every line.
+func TestOneInFiveBridgedLinesAlsoToAnotherPrivateConnection(t *testing.T) {
+	clean := chatosRunOn(t, &miniChatOS{route: fair})
+	joined, lines := bridgeCounts(clean.History)
+	require.GreaterOrEqual(t, joined, 4, "the run makes private connections")
+	require.Greater(t, lines, 10)
+	assert.Empty(t, rows(clean))
+
+	res := chatosRunOn(t, &miniChatOS{route: fair, relay: func(s *miniChatOS, from *miniHalf, n int) []*miniHalf {
+		to := []*miniHalf{from.partner}
+		if n%5 != 0 {
+			return to
+		}
+		for _, x := range s.joined {
+			if x.id != from.id {
+				return append(to, x)
+			}
+		}
+		return to
+	}})
+	got := rows(res)
+	require.Equal(t, []string{"leak COP-3.5-6"}, keys(got))
+	assert.Greater(t, got["leak COP-3.5-6"], 1)
+	v := res.Check.Violations[0]
+	assert.Regexp(t, `^the bytes were written into "l[a-z]+\d+"'s half of private connection \d+ \(with "l[a-z]+\d+"\); `+
+		`the receiver was "l[a-z]+\d+"'s half of private connection \d+ \(with "l[a-z]+\d+"\) from `, v.Why)
+	assert.Contains(t, v.Receiver, "/bridge")
 }
 
 func keys(m map[string]int) []string {

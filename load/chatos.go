@@ -30,6 +30,12 @@ type chatosClient struct {
 	done   chan struct{}
 	closed atomic.Bool
 	wmu    sync.Mutex
+	asked  bool // it asked someone for a private connection
+
+	bmu     sync.Mutex // guards bridges and closing
+	bridges []*bridgeHalf
+	closing bool
+	bwg     sync.WaitGroup
 }
 
 // connectChatOS dials and logs client i in.
@@ -92,15 +98,27 @@ func (c *chatosClient) read() {
 			c.w.log.Got(c.nick, transcript.TopicPublic, m.From, "", m.Text)
 		case wire.PrivateMessage:
 			c.w.log.Got(c.nick, transcript.TopicPrivate, m.From, "", m.Text)
+		default:
+			c.negotiate(p)
 		}
 	}
 }
 
-// act writes a public message (two times in three) or a private one to a
-// random other client.
+// act asks for a private connection (once, one time in twelve), writes
+// into a private connection it has (one time in four), or writes a public
+// message (two times in three of the rest) or a private one to a random
+// other client.
 func (c *chatosClient) act(_ context.Context, rng *rand.Rand) error {
 	c.n++
 	text := fmt.Sprintf("%s-%d-%d", c.w.run, c.i, c.n)
+	switch r := rng.IntN(12); {
+	case r == 0 && !c.asked:
+		return c.ask(rng)
+	case r < 4:
+		if b := c.someBridge(rng); b != nil {
+			return b.say(text)
+		}
+	}
 	var p wire.Packet = wire.PublicMessage{From: c.nick, Text: text}
 	topic, to := transcript.TopicPublic, ""
 	if rng.IntN(3) == 0 {
@@ -113,6 +131,7 @@ func (c *chatosClient) act(_ context.Context, rng *rand.Rand) error {
 
 // close ends the connection; its identities end with it.
 func (c *chatosClient) close() {
+	c.closeBridges()
 	c.closed.Store(true)
 	c.w.log.Identity(c.nick, transcript.EvEnd, "", "")
 	_ = c.conn.Close()

@@ -15,6 +15,15 @@ type miniChatOS struct {
 	mu    sync.Mutex
 	users []*miniUser // logged in, in login order
 	route func(s *miniChatOS, from *miniUser, p wire.Packet) []out
+
+	// Private connections: halves waiting or joined per connect id, every
+	// joined half in join order, and who gets each line a half writes
+	// (nil: its partner only).
+	ids    int64
+	halves map[int64][]*miniHalf
+	joined []*miniHalf
+	relay  func(s *miniChatOS, from *miniHalf, n int) []*miniHalf
+	lines  int
 }
 
 type miniUser struct {
@@ -67,12 +76,19 @@ func (s *miniChatOS) handle(conn net.Conn) {
 		if err != nil {
 			return
 		}
+		if id, ok := p.(wire.PresentID); ok && u.nick == "" {
+			s.present(conn, in, id.ID)
+			return
+		}
 		s.mu.Lock()
-		if l, ok := p.(wire.Login); ok && u.nick == "" {
+		l, login := p.(wire.Login)
+		switch {
+		case login && u.nick == "":
 			u.nick = l.Nick
 			s.users = append(s.users, u)
 			_, _ = conn.Write(wire.Append(nil, wire.LoginAccepted{Nick: l.Nick}))
-		} else if u.nick != "" {
+		case u.nick == "" || s.negotiate(u, p):
+		default:
 			for _, o := range s.route(s, u, p) {
 				_, _ = o.to.conn.Write(wire.Append(nil, o.p))
 			}

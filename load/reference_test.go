@@ -9,6 +9,7 @@ import (
 	"github.com/chatspec/chatspec/dialects"
 	refchatos "github.com/chatspec/chatspec/reference/chatos"
 	refpatchat "github.com/chatspec/chatspec/reference/patchat"
+	"github.com/chatspec/chatspec/results"
 	wire "github.com/chatspec/chatspec/wire/patchat"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,6 +56,9 @@ func TestReferencesGiveNoViolations(t *testing.T) {
 	assert.Zero(t, res.Violations(), "%v", res.Check.Violations)
 	assert.Greater(t, res.Deliveries, 500)
 	assert.Greater(t, res.Check.Judged, 500)
+	joined, lines := bridgeCounts(res.History)
+	assert.GreaterOrEqual(t, joined, 4, "private connections were joined (both halves got 11)")
+	assert.Greater(t, lines, 5, "lines crossed them, each judged for the far half only")
 
 	addr = serve(t, func(ctx context.Context, ln net.Listener) error {
 		return refpatchat.Serve(ctx, ln, refpatchat.Config{HashCost: bcrypt.MinCost})
@@ -64,4 +68,20 @@ func TestReferencesGiveNoViolations(t *testing.T) {
 	t.Logf("%s: sent %d, deliveries %d, judged %d, p50 %v p99 %v max %v", res.Protocol, res.Sent, res.Deliveries, res.Check.Judged, res.LatencyP50, res.LatencyP99, res.LatencyMax)
 	assert.Zero(t, res.Violations(), "%v", res.Check.Violations)
 	assert.Greater(t, res.Deliveries, 100)
+}
+
+// bridgeCounts counts the halves of private connections that got 11 and
+// the lines received on them.
+func bridgeCounts(h *results.History) (joined, lines int) {
+	for _, s := range h.Spans {
+		if s.Kind == results.SpanBridge && s.Begun != results.Forever {
+			joined++
+		}
+	}
+	for _, d := range h.Deliveries {
+		if d.Kind == results.KindBridge {
+			lines++
+		}
+	}
+	return joined, lines
 }

@@ -135,6 +135,21 @@ func bigLoadRun(clients int, d time.Duration, deliveries, marked int) *results.L
 	return run
 }
 
+// TestTimelineShowsBridges: a ChatOS half of a private connection is a
+// bar saying whose half it is, of which connect id, with whom; a half that
+// never got 11 is faint.
+func TestTimelineShowsBridges(t *testing.T) {
+	run := loadFixture()
+	h := run.History
+	h.Conns = append(h.Conns, results.HistoryConn{Name: "alice/bridge0", Where: "load"}, results.HistoryConn{Name: "bob/bridge0", Where: "load"})
+	h.Spans = append(h.Spans,
+		results.Span{Conn: 3, Kind: results.SpanBridge, Key: "4242", Owner: "alice", With: "bob", Begin: 300 * ms, Begun: 310 * ms, End: results.Forever, Ended: results.Forever},
+		results.Span{Conn: 4, Kind: results.SpanBridge, Key: "4242", Owner: "bob", Begin: 305 * ms, Begun: results.Forever, End: 900 * ms, Ended: 900 * ms})
+	page := loadOut(t, run)
+	assert.Contains(t, page, `class="bridge"><title>alice/bridge0: alice&#39;s half of private connection 4242 with bob: presented 0.300s, 11 0.310s; ended never, confirmed never</title>`)
+	assert.Contains(t, page, `class="bridge unconfirmed"><title>bob/bridge0: bob&#39;s half of private connection 4242 with nobody expected: presented 0.305s, 11 never`)
+}
+
 func TestLatencyBucketsAndTimelineSteps(t *testing.T) {
 	lo, hi := decadeBounds([]time.Duration{300 * time.Nanosecond, 42 * ms})
 	assert.Equal(t, []float64{1e3, 1e8}, []float64{lo, hi}, "1µs to 100ms: five decades")

@@ -211,6 +211,14 @@ var spanWords = map[results.SpanKind]string{results.SpanLogin: "logged in as",
 
 // spanTitle is a span's tooltip: what it was and its four times.
 func (b *timelineBuilder) spanTitle(s *results.Span) string {
+	if s.Kind == results.SpanBridge {
+		with := s.With
+		if with == "" {
+			with = "nobody expected"
+		}
+		return fmt.Sprintf("%s: %s's half of private connection %s with %s: presented %s, 11 %s; ended %s, confirmed %s",
+			b.h.Conns[s.Conn].Name, s.Owner, s.Key, with, stamp(s.Begin), stamp(s.Begun), stamp(s.End), stamp(s.Ended))
+	}
 	return fmt.Sprintf("%s %s %s: asked %s, confirmed %s; ended %s, confirmed %s", b.h.Conns[s.Conn].Name,
 		spanWords[s.Kind], s.Key, stamp(s.Begin), stamp(s.Begun), stamp(s.End), stamp(s.Ended))
 }
