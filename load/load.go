@@ -233,10 +233,30 @@ func (w *world) result(d time.Duration) Result {
 		Check: rep, History: &h}
 	res.PerSecond = float64(len(h.Deliveries)) / w.cfg.Duration.Seconds()
 	res.LatencyP50, res.LatencyP99, res.LatencyMax = latencies(&h)
+	res.Bridges, res.BridgeLines = bridgeFigures(&h)
 	for _, v := range rep.Violations {
 		res.Rows = append(res.Rows, oracle.Row(w.cfg.Protocol, v))
 	}
 	return res
+}
+
+// bridgeFigures counts the private connections both of whose halves got
+// 11, and the lines received on private connections.
+func bridgeFigures(h *results.History) (joined, lines int) {
+	halves := map[string]int{}
+	for _, s := range h.Spans {
+		if s.Kind == results.SpanBridge && s.Begun != results.Forever {
+			if halves[s.Key]++; halves[s.Key] == 2 {
+				joined++
+			}
+		}
+	}
+	for _, d := range h.Deliveries {
+		if d.Kind == results.KindBridge {
+			lines++
+		}
+	}
+	return joined, lines
 }
 
 // latencies are the 50th and 99th percentiles and the maximum of the time

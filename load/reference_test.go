@@ -72,16 +72,7 @@ func TestReferencesGiveNoViolations(t *testing.T) {
 
 // bridgeCounts counts the halves of private connections that got 11 and
 // the lines received on them.
-func bridgeCounts(h *results.History) (joined, lines int) {
-	for _, s := range h.Spans {
-		if s.Kind == results.SpanBridge && s.Begun != results.Forever {
-			joined++
-		}
-	}
-	for _, d := range h.Deliveries {
-		if d.Kind == results.KindBridge {
-			lines++
-		}
-	}
-	return joined, lines
+func bridgeCounts(h *results.History) (halves, lines int) {
+	joined, lines := bridgeFigures(h)
+	return 2 * joined, lines
 }

@@ -102,15 +102,20 @@ func loadVerdict(run *results.LoadRun) string {
 // loadFigures are the figures the console prints too.
 func loadFigures(run *results.LoadRun) []certField {
 	us := func(d time.Duration) string { return d.Round(10 * time.Microsecond).String() }
-	return []certField{
+	figures := []certField{
 		{"messages sent", fmt.Sprint(run.Sent)},
 		{"deliveries", fmt.Sprintf("%d (%.0f/s)", run.Deliveries, run.PerSecond)},
 		{"latency", fmt.Sprintf("p50 %s, p99 %s, max %s", us(run.LatencyP50), us(run.LatencyP99), us(run.LatencyMax))},
+	}
+	if run.Bridges > 0 || run.BridgeLines > 0 {
+		figures = append(figures, certField{"private connections", fmt.Sprintf("%d joined, %d lines through them", run.Bridges, run.BridgeLines)})
+	}
+	return append(figures, []certField{
 		{"lost", fmt.Sprint(run.Lost)},
 		{"duplicated", fmt.Sprint(run.Duplicated)},
 		{"violations", fmt.Sprint(run.Violations)},
 		{"judged on", judgedOn(run.Protocol)},
-	}
+	}...)
 }
 
 // judgedOn names the requirements the history checker judges for a protocol.

@@ -68,20 +68,20 @@ func TestLoadHTMLGolden(t *testing.T) {
 // per client with its identities, its traffic and the violation.
 func TestLoadHTMLDrawsBothFigures(t *testing.T) {
 	page := loadOut(t, loadFixture())
-	assert.Contains(t, page, `aria-label="delivery latency histogram"`)
+	has(t, page, `aria-label="delivery latency histogram"`)
 	for _, q := range []string{"p50 3ms", "p99 12ms", "max 12ms"} {
-		assert.Contains(t, page, ">"+q+"</text>")
+		has(t, page, ">"+q+"</text>")
 	}
-	assert.Contains(t, page, `aria-label="per-client timeline"`)
+	has(t, page, `aria-label="per-client timeline"`)
 	for _, name := range []string{">alice</text>", ">bob</text>", ">carol&lt;x&gt;</text>"} {
-		assert.Contains(t, page, name, "every client has a row, its name escaped")
+		has(t, page, name, "every client has a row, its name escaped")
 	}
-	assert.Contains(t, page, "<title>bob member of lounge: asked 0.600s, confirmed 0.610s; ended 1.900s, confirmed 1.950s</title>")
-	assert.Contains(t, page, "carol&lt;x&gt; member of lounge: asked 0.700s, confirmed never", "a refused join is drawn faint")
-	assert.Contains(t, page, `class="r1 unconfirmed"`)
-	assert.Contains(t, page, `class="mark"><title>PAT-6.4-1: history checker: leak of`)
-	assert.Contains(t, page, "3 of 3 connections")
-	assert.Contains(t, page, "carol: join")
+	has(t, page, "<title>bob member of lounge: asked 0.600s, confirmed 0.610s; ended 1.900s, confirmed 1.950s</title>")
+	has(t, page, "carol&lt;x&gt; member of lounge: asked 0.700s, confirmed never", "a refused join is drawn faint")
+	has(t, page, `class="r1 unconfirmed"`)
+	has(t, page, `class="mark"><title>PAT-6.4-1: history checker: leak of`)
+	has(t, page, "3 of 3 clients: the first 3 to appear")
+	has(t, page, "carol: join")
 }
 
 // TestLoadHTMLIsBounded renders a run of 100 clients for 30 s with a
@@ -92,8 +92,8 @@ func TestLoadHTMLIsBounded(t *testing.T) {
 	page := loadOut(t, run)
 	assert.Less(t, len(page), 1<<20, "the page stays under 1 MiB")
 	assert.Equal(t, timelineRows, strings.Count(page, `class="name"`))
-	assert.Contains(t, page, "32 of 100 connections: the first 16 to appear, then those a violation involves (60 involved, 44 of them not shown)")
-	assert.Contains(t, page, "Left out: ")
+	has(t, page, "32 of 100 clients: the first 16 to appear, then those a violation involves (60 involved, 44 of them not shown)")
+	has(t, page, "Left out: ")
 	assert.LessOrEqual(t, strings.Count(page, `class="bar"`), maxLatencyBins)
 	checkSelfContained(t, page)
 }
@@ -146,8 +146,11 @@ func TestTimelineShowsBridges(t *testing.T) {
 		results.Span{Conn: 3, Kind: results.SpanBridge, Key: "4242", Owner: "alice", With: "bob", Begin: 300 * ms, Begun: 310 * ms, End: results.Forever, Ended: results.Forever},
 		results.Span{Conn: 4, Kind: results.SpanBridge, Key: "4242", Owner: "bob", Begin: 305 * ms, Begun: results.Forever, End: 900 * ms, Ended: 900 * ms})
 	page := loadOut(t, run)
-	assert.Contains(t, page, `class="bridge"><title>alice/bridge0: alice&#39;s half of private connection 4242 with bob: presented 0.300s, 11 0.310s; ended never, confirmed never</title>`)
-	assert.Contains(t, page, `class="bridge unconfirmed"><title>bob/bridge0: bob&#39;s half of private connection 4242 with nobody expected: presented 0.305s, 11 never`)
+	has(t, page, `class="bridge"><title>alice/bridge0: alice&#39;s half of private connection 4242 with bob: presented 0.300s, 11 0.310s; ended never, confirmed never</title>`)
+	has(t, page, `class="bridge unconfirmed"><title>bob/bridge0: bob&#39;s half of private connection 4242 with nobody expected: presented 0.305s, 11 never`)
+	assert.Equal(t, 3, strings.Count(page, `class="name"`), "the halves are drawn on alice's and bob's rows")
+	has(t, page, "3 of 3 clients: the first 3 to appear, then those a violation involves (2 involved; the 2 halves of private connections are drawn on their owners&#39; rows)")
+	has(t, page, `<rect x="278" y="37" width="612" height="4" class="bridge">`, "alice's half on alice's row (y 28), below Main Room")
 }
 
 func TestLatencyBucketsAndTimelineSteps(t *testing.T) {
@@ -156,4 +159,13 @@ func TestLatencyBucketsAndTimelineSteps(t *testing.T) {
 	assert.Equal(t, 5*time.Second, niceStep(3700*ms))
 	assert.Equal(t, 200*ms, niceStep(150*ms))
 	require.Equal(t, 1, pickLane([]time.Duration{5, 0, 0}, 3, 9))
+}
+
+// has asserts that page holds want, printing only want when it does not
+// (a page is too long to print).
+func has(t *testing.T, page, want string, msg ...any) {
+	t.Helper()
+	if !strings.Contains(page, want) {
+		t.Errorf("the page does not contain %q %v", want, msg)
+	}
 }

@@ -38,6 +38,7 @@ type timelineBuilder struct {
 	rooms   map[string]string // room -> colour class
 	legend  []legendItem
 	spansOf map[int32][]int32
+	halves  map[int32]int32 // a private connection's half -> its owner's connection
 	left    struct{ spans, marks int }
 }
 
@@ -49,16 +50,18 @@ func timeline(run *results.LoadRun) (*svgFigure, []legendItem, string) {
 	if h == nil || len(h.Conns) == 0 {
 		return nil, nil, "No connection was recorded."
 	}
-	rows, marked, unshown := timelineSelect(h, run.Marks)
+	halves := bridgeOwners(h)
+	sel := timelineSelect(h, run.Marks, halves)
+	rows := sel.rows
 	b := &timelineBuilder{h: h, end: max(h.End, time.Millisecond), rowOf: map[int32]int{}, rooms: map[string]string{},
-		spansOf: map[int32][]int32{},
-		f:       &svgFigure{Label: "per-client timeline", Width: tlW, Height: tlTop + tlRowH*float64(len(rows)) + 4}}
+		spansOf: map[int32][]int32{}, halves: halves,
+		f: &svgFigure{Label: "per-client timeline", Width: tlW, Height: tlTop + tlRowH*float64(len(rows)) + 4}}
 	for i, c := range rows {
 		b.rowOf[c] = i
 	}
 	for i, s := range h.Spans {
-		if _, ok := b.rowOf[s.Conn]; ok {
-			b.spansOf[s.Conn] = append(b.spansOf[s.Conn], int32(i))
+		if r, ok := b.rowConn(s.Conn); ok {
+			b.spansOf[r] = append(b.spansOf[r], int32(i))
 		}
 	}
 	b.axis()
@@ -67,23 +70,59 @@ func timeline(run *results.LoadRun) (*svgFigure, []legendItem, string) {
 	}
 	b.density()
 	b.marks(run.Marks)
-	return b.f, b.legend, b.caption(len(rows), marked, unshown)
+	return b.f, b.legend, b.caption(sel)
 }
 
-// timelineSelect picks the rows: the first timelineFirst connections, then
-// every connection a violation involves, up to timelineRows. It also says
-// how many connections violations involve and how many of those are not
-// shown.
-func timelineSelect(h *results.History, marks []results.Mark) ([]int32, int, int) {
+// bridgeOwners maps each connection that was only ever a half of a ChatOS
+// private connection to the connection its owner was logged in on, so the
+// timeline draws a client's private connections on the client's own row.
+func bridgeOwners(h *results.History) map[int32]int32 {
+	login := map[string]int32{}
+	other := map[int32]bool{} // connections holding an identity that is no bridge
+	for _, s := range h.Spans {
+		if s.Kind != results.SpanBridge {
+			other[s.Conn] = true
+		}
+		if s.Kind == results.SpanLogin {
+			login[s.Key] = s.Conn
+		}
+	}
+	out := map[int32]int32{}
+	for _, s := range h.Spans {
+		if owner, ok := login[s.Owner]; ok && s.Kind == results.SpanBridge && !other[s.Conn] {
+			out[s.Conn] = owner
+		}
+	}
+	return out
+}
+
+// rowConn is the connection whose row shows conn (its owner's, for a half
+// of a private connection), and whether that row is drawn.
+func (b *timelineBuilder) rowConn(conn int32) (int32, bool) {
+	if owner, ok := b.halves[conn]; ok {
+		conn = owner
+	}
+	_, ok := b.rowOf[conn]
+	return conn, ok
+}
+
+// timelineSelect picks the rows: the first timelineFirst clients (a half of
+// a private connection shows on its owner's row), then every client a
+// violation involves, up to timelineRows. It also says how many clients
+// violations involve and how many of those are not shown.
+func timelineSelect(h *results.History, marks []results.Mark, halves map[int32]int32) timelineSelection {
 	var rows []int32
 	shown := map[int32]bool{}
-	for c := range min(len(h.Conns), timelineFirst) {
-		rows = append(rows, int32(c))
-		shown[int32(c)] = true
+	for c := 0; c < len(h.Conns) && len(rows) < timelineFirst; c++ {
+		if _, half := halves[int32(c)]; !half {
+			rows = append(rows, int32(c))
+			shown[int32(c)] = true
+		}
 	}
+	sel := timelineSelection{first: len(rows)}
 	involved := map[int32]bool{}
 	unshown := 0
-	for _, m := range sortedMarkConns(marks) {
+	for _, m := range sortedMarkConns(marks, halves) {
 		involved[m] = true
 		switch {
 		case shown[m]:
@@ -93,17 +132,30 @@ func timelineSelect(h *results.History, marks []results.Mark) ([]int32, int, int
 			unshown++
 		}
 	}
-	return rows, len(involved), unshown
+	sel.rows, sel.involved, sel.unshown = rows, len(involved), unshown
+	return sel
 }
 
-// sortedMarkConns lists the connections of the marks, each once, ascending.
-func sortedMarkConns(marks []results.Mark) []int32 {
+// timelineSelection is which rows the timeline draws: the first clients,
+// then those violations involve (how many, and how many not drawn).
+type timelineSelection struct {
+	rows                     []int32
+	first, involved, unshown int
+}
+
+// sortedMarkConns lists the clients of the marks (a half's owner for a
+// half), each once, ascending.
+func sortedMarkConns(marks []results.Mark, halves map[int32]int32) []int32 {
 	seen := map[int32]bool{}
 	var out []int32
 	for _, m := range marks {
-		if !seen[m.Conn] {
-			seen[m.Conn] = true
-			out = append(out, m.Conn)
+		c := m.Conn
+		if owner, ok := halves[c]; ok {
+			c = owner
+		}
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
 		}
 	}
 	slices.Sort(out)
@@ -126,7 +178,7 @@ func (b *timelineBuilder) axis() {
 		b.f.line(b.x(t), tlTop-6, b.x(t), bottom, "grid", "")
 		b.f.text(b.x(t), tlTop-10, "axis", "middle", span(t))
 	}
-	b.f.text(4, tlTop-10, "axis", "start", "connection")
+	b.f.text(4, tlTop-10, "axis", "start", "client")
 }
 
 // niceStep rounds d up to 1, 2 or 5 times a power of ten.
@@ -146,7 +198,10 @@ func (b *timelineBuilder) row(i int, conn int32) {
 	y := b.top(i)
 	c := b.h.Conns[conn]
 	b.f.text(4, y+tlRowH/2+4, "name", "start", cut(clean(c.Name), 24))
-	lanes := make([]time.Duration, timelineLanes)
+	lanes := make([]time.Duration, timelineLanes) // per lane: when its last bar ends
+	for k := range lanes {
+		lanes[k] = -1
+	}
 	drawn := 0
 	for _, si := range b.spansOf[conn] {
 		s := &b.h.Spans[si]
@@ -237,13 +292,13 @@ func (b *timelineBuilder) density() {
 	sends := make([][timelineBuckets]int, len(b.rowOf))
 	recvs := make([][timelineBuckets]int, len(b.rowOf))
 	for _, m := range b.h.Messages {
-		if r, ok := b.rowOf[m.Conn]; ok {
-			sends[r][b.bucket(m.At)]++
+		if c, ok := b.rowConn(m.Conn); ok {
+			sends[b.rowOf[c]][b.bucket(m.At)]++
 		}
 	}
 	for _, d := range b.h.Deliveries {
-		if r, ok := b.rowOf[d.Conn]; ok {
-			recvs[r][b.bucket(d.At)]++
+		if c, ok := b.rowConn(d.Conn); ok {
+			recvs[b.rowOf[c]][b.bucket(d.At)]++
 		}
 	}
 	b.shade(sends, tlRowH-10, "sent")
@@ -280,11 +335,12 @@ func (b *timelineBuilder) shade(counts [][timelineBuckets]int, dy float64, kind 
 func (b *timelineBuilder) marks(marks []results.Mark) {
 	per := map[int32]int{}
 	for _, m := range marks {
-		r, ok := b.rowOf[m.Conn]
+		c, ok := b.rowConn(m.Conn)
 		if !ok {
 			continue
 		}
-		if per[m.Conn]++; per[m.Conn] > timelineMarks {
+		r := b.rowOf[c]
+		if per[c]++; per[c] > timelineMarks {
 			b.left.marks++
 			continue
 		}
@@ -294,11 +350,14 @@ func (b *timelineBuilder) marks(marks []results.Mark) {
 }
 
 // caption says what the timeline shows and what it leaves out.
-func (b *timelineBuilder) caption(rows, marked, unshown int) string {
-	parts := []string{fmt.Sprintf("%d of %d connections: the first %d to appear, then those a violation involves (%d involved",
-		rows, len(b.h.Conns), min(timelineFirst, len(b.h.Conns)), marked)}
-	if unshown > 0 {
-		parts[0] += fmt.Sprintf(", %d of them not shown", unshown)
+func (b *timelineBuilder) caption(sel timelineSelection) string {
+	parts := []string{fmt.Sprintf("%d of %d clients: the first %d to appear, then those a violation involves (%d involved",
+		len(sel.rows), len(b.h.Conns)-len(b.halves), sel.first, sel.involved)}
+	if sel.unshown > 0 {
+		parts[0] += fmt.Sprintf(", %d of them not shown", sel.unshown)
+	}
+	if len(b.halves) > 0 {
+		parts[0] += fmt.Sprintf("; the %d halves of private connections are drawn on their owners' rows", len(b.halves))
 	}
 	parts[0] += ")."
 	parts = append(parts, fmt.Sprintf("Sends (upper strip) and receives (lower strip) are counted per 1/%d of the run, "+

@@ -31,6 +31,10 @@ type LoadFigures struct {
 	LatencyMax time.Duration `json:"latency_max_ns"`
 	Lost       int           `json:"lost"`
 	Duplicated int           `json:"duplicated"`
+	// ChatOS: private connections joined (both halves got 11) and the
+	// lines received on them.
+	Bridges     int `json:"private_connections,omitempty"`
+	BridgeLines int `json:"private_lines,omitempty"`
 }
 
 // Mark places a violation on the history: on connection Conn at time At

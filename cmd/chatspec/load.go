@@ -127,6 +127,9 @@ func printLoad(w io.Writer, r load.Result) {
 	fmt.Fprintf(w, "%s: %d clients, %s, seed %d\n", r.Protocol, r.Clients, r.Duration.Round(time.Millisecond), r.Seed)
 	fmt.Fprintf(w, "  messages sent     %d\n  deliveries        %d (%.0f/s)\n", r.Sent, r.Deliveries, r.PerSecond)
 	fmt.Fprintf(w, "  latency           p50 %s  p99 %s  max %s\n", round(r.LatencyP50), round(r.LatencyP99), round(r.LatencyMax))
+	if r.Protocol == load.ChatOS {
+		fmt.Fprintf(w, "  private conns     %d joined, %d lines through them\n", r.Bridges, r.BridgeLines)
+	}
 	fmt.Fprintf(w, "  lost              %d\n  duplicated        %d\n  violations        %d\n",
 		r.Lost, r.Duplicated, r.Violations())
 	for i, e := range r.ClientErrors {

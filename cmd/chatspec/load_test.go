@@ -41,6 +41,7 @@ func TestLoadAgainstTheReferenceIsClean(t *testing.T) {
 		"--rate", "10", "--seed", "3", "--report", dir)
 	require.Equal(t, 0, code, "%s\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "violations        0")
+	assert.Regexp(t, `private conns     \d+ joined, \d+ lines through them`, stdout)
 	b, err := os.ReadFile(filepath.Join(dir, "load.json"))
 	require.NoError(t, err)
 	var got map[string]any
