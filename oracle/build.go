@@ -11,6 +11,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/transcript"
@@ -56,6 +58,7 @@ type builder struct {
 	byText   map[string]int32
 	intern   map[string]string
 	raw      []byte // bytes written raw by any client, to tell relayed junk from invented text
+	rawText  []byte // the same, each write as plainOf, 0xff between writes
 }
 
 // Build merges the typed events of every source onto one run clock (the
@@ -119,6 +122,7 @@ func (b *builder) apply(t timed) {
 		}
 	case transcript.EvRaw:
 		b.raw = append(append(b.raw, t.ev.Text...), 0)
+		b.rawText = append(append(b.rawText, plainOf(t.ev.Text)...), 0xff)
 	case transcript.EvReceive:
 		b.h.Deliveries = append(b.h.Deliveries, results.Delivery{At: t.at, Conn: t.conn, Msg: results.NoMessage,
 			Kind: kindOf(t.ev.Topic), Room: b.str(t.ev.Room), From: b.str(t.ev.From), Text: t.ev.Text})
@@ -250,8 +254,32 @@ func (b *builder) resolve() {
 			d.Msg, d.Text = m, ""
 			continue
 		}
-		if bytes.Contains(b.raw, []byte(d.Text)) {
+		if bytes.Contains(b.raw, []byte(d.Text)) || b.rawRelayed(d.Text) {
 			d.Msg = results.RawMessage
 		}
 	}
+}
+
+// rawRelayed reports whether text is raw bytes a client wrote, relayed as a
+// server may make them valid: invalid UTF-8 replaced by U+FFFD or dropped,
+// control bytes dropped (PAT-R-2, COP-R-3 leave which to the server).
+func (b *builder) rawRelayed(text string) bool {
+	if len(b.rawText) == 0 {
+		return false
+	}
+	return bytes.Contains(b.rawText, plainOf(text))
+}
+
+// plainOf is s without invalid UTF-8, U+FFFD and control characters: what
+// raw bytes and their relayed form have in common.
+func plainOf(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if r != utf8.RuneError && !unicode.IsControl(r) {
+			out = append(out, s[:n]...)
+		}
+		s = s[n:]
+	}
+	return out
 }
