@@ -37,7 +37,8 @@ type Config struct {
 	Workers     int           // cases run at once (default 1)
 	ProbeEvery  int           // cases between health probes at first and after any anomaly (default 1)
 	MaxProbe    int           // the interval doubles after each passing probe up to this (default DefaultMaxProbe; <= ProbeEvery: fixed)
-	StopOnFirst bool          // stop at the first new finding
+	StopOnFirst bool          // stop at the first new finding (StopAfter 1)
+	StopAfter   int           // stop once this many distinct findings are found (0: no limit)
 	Faults      string        // the bundled reference's fault switches, copied into findings
 	OnFinding   func(Finding) // called once per new bug (Finding.Identity), in order
 }
@@ -111,6 +112,7 @@ type lane struct {
 	cleared  []recentCase // the last cases a probe cleared: a server may die a moment after a probe passed
 	interval atomic.Int64 // cases between probes now (adaptive)
 	since    atomic.Int64 // cases since the last probe
+	clock    fillClock    // how long this server takes to send what fills wait for
 }
 
 // NewEngine prepares a run; defaults are filled in.
@@ -146,7 +148,7 @@ func (e *Engine) stats(n int) Stats {
 		FalseAlarms: e.falseAlarms.Load(), Elapsed: time.Since(e.start)}
 }
 
-// Run fuzzes until Cases, Duration, ctx, a dead target or StopOnFirst ends it.
+// Run fuzzes until Cases, Duration, ctx, a dead target, StopOnFirst or StopAfter ends it.
 func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	for _, l := range e.lanes {
 		if v := l.o.Observe(ctx); v != nil {
@@ -235,7 +237,9 @@ func (e *Engine) pick(home int) *lane {
 // violation goes to triage itself).
 func (e *Engine) runCase(ctx context.Context, l *lane, idx int, c Case) (recentCase, Result) {
 	defer l.gate.RUnlock()
-	res := Execute(ctx, l.o.Target.Addr(), c, l.o.Protocol, l.o.Exec)
+	opts := l.o.Exec
+	opts.clock = &l.clock
+	res := Execute(ctx, l.o.Target.Addr(), c, l.o.Protocol, opts)
 	e.cases.Add(1)
 	e.conns.Add(int64(res.Conns))
 	own := recentCase{seq: e.seq.Add(1), index: idx, c: c, suspect: res.Refused || res.DialErr != nil || res.Violation != nil}
@@ -326,11 +330,15 @@ func (e *Engine) record(f Finding) {
 		return
 	}
 	e.findings = append(e.findings, f)
+	n := len(e.findings)
 	e.mu.Unlock()
 	if e.cfg.OnFinding != nil {
 		e.cfg.OnFinding(f)
 	}
-	if e.cfg.StopOnFirst {
+	switch {
+	case e.cfg.StopOnFirst:
 		e.stop("stopped at the first finding (--stop-on-first)")
+	case e.cfg.StopAfter > 0 && n >= e.cfg.StopAfter:
+		e.stop(fmt.Sprintf("stopped after %d findings (--stop-after)", n))
 	}
 }

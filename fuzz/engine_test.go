@@ -232,3 +232,37 @@ func TestEngineSharesWorkersAmongInstances(t *testing.T) {
 	assert.Greater(t, a.n.Load(), int64(10), "instance a ran cases")
 	assert.Greater(t, b.n.Load(), int64(10), "instance b ran cases")
 }
+
+// twoBugs makes case index bad send "BAD" (a protocol finding) and case
+// index die send "DIE" (the server exits): two different findings.
+type twoBugs struct {
+	*toy
+	seed     int64
+	bad, die int
+}
+
+func (p twoBugs) Generate(r *rand.Rand) Case {
+	first := r.Uint64()
+	c := p.toy.Generate(r)
+	switch first {
+	case CaseRand(p.seed, p.bad).Uint64():
+		c.Conns[0].Steps[0].Data = []byte("BAD\n")
+	case CaseRand(p.seed, p.die).Uint64():
+		c.Conns[0].Steps[0].Data = []byte("DIE\n")
+	}
+	return c
+}
+
+// StopAfter ends a run without a case limit once that many different
+// findings are in, and not before.
+func TestEngineStopsAfterSoManyFindings(t *testing.T) {
+	p := twoBugs{toy: &toy{}, seed: 4, bad: 15, die: 40}
+	for _, n := range []int{1, 2} {
+		o := &Oracles{Target: startToy(t), Protocol: p, ProbeTimeout: 2 * time.Second}
+		e := NewEngine(Config{Oracles: o, Seed: 4, Duration: time.Minute, Workers: 2, StopAfter: n})
+		sum, err := e.Run(context.Background())
+		require.NoError(t, err)
+		require.Len(t, sum.Findings, n, "stopped: %s", sum.Stopped)
+		assert.Equal(t, fmt.Sprintf("stopped after %d findings (--stop-after)", n), sum.Stopped)
+	}
+}

@@ -6,7 +6,8 @@ import (
 	"io"
 	"net"
 	"sync"
-	"syscall"
+
+	"github.com/chatspec/chatspec/target"
 	"time"
 )
 
@@ -17,6 +18,8 @@ type ExecOptions struct {
 	FillWait     time.Duration // wait for a fill's run-time value (default 300ms)
 	Drain        time.Duration // read after the last round, until the server closes (default 250ms)
 	MaxRead      int           // bytes fed to a connection's Watch (default 1 MiB; the rest is read and dropped)
+
+	clock *fillClock // set by the engine: fills wait what this server needs (see fillClock)
 }
 
 func (o ExecOptions) withDefaults() ExecOptions {
@@ -102,7 +105,7 @@ func dialLive(ctx context.Context, addr string, w Watch, o ExecOptions, res *Res
 		if res.DialErr == nil {
 			res.DialErr = err
 		}
-		res.Refused = res.Refused || errors.Is(err, syscall.ECONNREFUSED)
+		res.Refused = res.Refused || target.Refused(err)
 		return nil
 	}
 	lc := &liveConn{conn: c.(*net.TCPConn), watch: w, max: o.MaxRead,
@@ -177,7 +180,7 @@ func (lc *liveConn) send(ctx context.Context, s Step, conns []*liveConn, o ExecO
 	}
 	data := s.Data
 	if s.Fill != nil {
-		data = fill(ctx, s, conns, o.FillWait)
+		data = fill(ctx, s, conns, o.FillWait, o.clock)
 	}
 	_ = lc.conn.SetWriteDeadline(time.Now().Add(o.WriteTimeout))
 	if !s.Split {
@@ -207,30 +210,44 @@ func pause(ctx context.Context, d time.Duration) bool {
 
 // fill waits (bounded) for the step's run-time value and writes it over a
 // copy of the data; without the value the data goes unchanged.
-func fill(ctx context.Context, s Step, conns []*liveConn, wait time.Duration) []byte {
+func fill(ctx context.Context, s Step, conns []*liveConn, wait time.Duration, clock *fillClock) []byte {
 	f := s.Fill
 	if f.Conn < 0 || f.Conn >= len(conns) || conns[f.Conn] == nil {
 		return s.Data
 	}
 	src := conns[f.Conn]
-	deadline := time.NewTimer(wait)
+	if v, ok := src.value(f.Var); ok {
+		return overwrite(s.Data, f.Offset, v)
+	}
+	start := time.Now()
+	deadline := time.NewTimer(clock.wait(wait))
 	defer deadline.Stop()
 	for {
-		if v, ok := src.value(f.Var); ok {
-			return overwrite(s.Data, f.Offset, v)
-		}
 		select {
 		case <-src.notify:
 		case <-src.done:
-			if v, ok := src.value(f.Var); ok {
-				return overwrite(s.Data, f.Offset, v)
-			}
-			return s.Data
 		case <-deadline.C:
 			return s.Data
 		case <-ctx.Done():
 			return s.Data
 		}
+		if v, ok := src.value(f.Var); ok {
+			clock.arrived(time.Since(start))
+			return overwrite(s.Data, f.Offset, v)
+		}
+		if isDone(src.done) {
+			return s.Data
+		}
+	}
+}
+
+// isDone reports whether ch is closed.
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -6,6 +6,12 @@ import (
 	"slices"
 )
 
+// How isolate makes sure a culprit fires its own signature (see isolate).
+const (
+	steadyRuns     = 2 // further runs of a candidate that fired, each the same
+	ambiguousTries = 4 // candidates tried after one that fired unsteadily
+)
+
 // notAlone is added to a finding's detail when no single case reproduced it.
 const notAlone = "(not reproduced when the case ran alone on a fresh server: it may need the cases run before or beside it)"
 
@@ -127,30 +133,71 @@ func (e *Engine) takeCandidates(l *lane, own *recentCase) []recentCase {
 // reaped yet, a crash on a timer): a candidate is cleared only once the
 // server stays healthy for settleTime after it, and a server found unhealthy
 // before the next candidate is restarted rather than blamed on it.
+//
+// A case may hold two bugs (two connections, each with its own crash), and
+// which fires first is then the server's race: such a finding would replay
+// as another signature. So a candidate that fired is run steadyRuns more
+// times and kept only when it fires the same each time; else the search goes
+// on for up to ambiguousTries more candidates before settling for it.
 func (e *Engine) isolate(ctx context.Context, l *lane, v *Verdict, cands []recentCase) (recentCase, *Verdict, bool) {
 	o := l.o
 	down := v.Kind != KindProtocol
 	if v.Kind == KindMemory || cands[0].index < 0 || (down && !o.Target.CanRestart()) {
 		return cands[0], nil, false
 	}
-	dirty := down
+	var first *recentCase
+	var firstGot *Verdict
+	dirty, tries := down, 0
 	for _, cand := range cands {
-		if !dirty && o.Observe(ctx) != nil {
-			dirty = true
-		}
-		if dirty && !e.restart(ctx, l) {
+		if first != nil && tries >= ambiguousTries {
 			break
 		}
-		got := o.Test(ctx, cand.c, down)
-		dirty = got != nil && got.Kind != KindProtocol
-		if v.Matches(got) {
+		tries++
+		got, ok := e.tryCandidate(ctx, l, v, cand.c, &dirty)
+		if !ok {
+			break
+		}
+		if !v.Matches(got) {
+			continue
+		}
+		if e.steady(ctx, l, v, cand.c, &dirty) {
 			return cand, got, true
 		}
-		if ctx.Err() != nil {
-			break
+		if first == nil {
+			first, firstGot, tries = &cand, got, 0
 		}
 	}
+	if first != nil {
+		return *first, firstGot, true
+	}
 	return cands[0], nil, false
+}
+
+// tryCandidate runs c alone on a healthy server (restarted first when
+// dirty) and returns what fired; false when the search must stop (a failed
+// restart, ctx ended). dirty is updated for the next run.
+func (e *Engine) tryCandidate(ctx context.Context, l *lane, v *Verdict, c Case, dirty *bool) (*Verdict, bool) {
+	o := l.o
+	if !*dirty && o.Observe(ctx) != nil {
+		*dirty = true
+	}
+	if *dirty && !e.restart(ctx, l) {
+		return nil, false
+	}
+	got := o.Test(ctx, c, v.Kind != KindProtocol)
+	*dirty = got != nil && got.Kind != KindProtocol
+	return got, ctx.Err() == nil || v.Matches(got)
+}
+
+// steady runs c steadyRuns more times: true when v's signature fired each time.
+func (e *Engine) steady(ctx context.Context, l *lane, v *Verdict, c Case, dirty *bool) bool {
+	for range steadyRuns {
+		got, ok := e.tryCandidate(ctx, l, v, c, dirty)
+		if !ok || !v.Matches(got) {
+			return false
+		}
+	}
+	return true
 }
 
 // heal leaves the server healthy for the next cases: restart when it is not,

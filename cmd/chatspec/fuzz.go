@@ -43,6 +43,7 @@ type fuzzOptions struct {
 	export       string
 	maxTests     int
 	stopOnFirst  bool
+	stopAfter    int
 	probeEvery   int
 	probeTimeout time.Duration
 	rssGrowthMiB int64
@@ -81,6 +82,7 @@ func parseFuzzFlags(args []string, stderr io.Writer) (fuzzOptions, error) {
 	fs.StringVar(&opt.export, "export-feature", "", "write this (minimised) finding file as a .feature scenario next to it, for run --features")
 	fs.IntVar(&opt.maxTests, "max-tests", fuzz.DefaultMaxTests, "case executions allowed to --minimise")
 	fs.BoolVar(&opt.stopOnFirst, "stop-on-first", false, "stop at the first finding")
+	fs.IntVar(&opt.stopAfter, "stop-after", 0, "stop once this many different findings are found (0: no limit)")
 	fs.IntVar(&opt.probeEvery, "probe-every", 4, "cases between health probes (1: after every case)")
 	fs.DurationVar(&opt.probeTimeout, "probe-timeout", fuzz.DefaultProbeTimeout, "deadline of one health probe (no answer: hang)")
 	fs.Int64Var(&opt.rssGrowthMiB, "rss-growth", fuzz.DefaultRSSGrowth>>20, "with --exec: MiB of resident memory growth that is a finding")
@@ -125,6 +127,8 @@ func checkFuzzFlags(fs *flag.FlagSet, opt *fuzzOptions, stderr io.Writer) error 
 		return fail("--probe-every must be at least 1, got %d", opt.probeEvery)
 	case opt.maxTests < 1:
 		return fail("--max-tests must be at least 1, got %d", opt.maxTests)
+	case opt.stopAfter < 0:
+		return fail("--stop-after must not be negative, got %d", opt.stopAfter)
 	case opt.cases < 0:
 		return fail("--cases must not be negative, got %d", opt.cases)
 	case opt.duration < 0:
@@ -174,7 +178,7 @@ func runFuzz(ctx context.Context, opt fuzzOptions, stdout, stderr io.Writer) int
 		others = append(others, x.oracles(opt.probeTimeout, opt.rssGrowthMiB, opt.drain))
 	}
 	cfg := fuzz.Config{Oracles: o, Instances: others, TargetName: srv.name, Seed: opt.seed, Cases: opt.cases, Duration: opt.duration,
-		Workers: opt.workers, ProbeEvery: opt.probeEvery, StopOnFirst: opt.stopOnFirst,
+		Workers: opt.workers, ProbeEvery: opt.probeEvery, StopOnFirst: opt.stopOnFirst, StopAfter: opt.stopAfter,
 		Faults:    opt.server.faults,
 		OnFinding: func(f fuzz.Finding) { files[f.Identity()] = saveFinding(opt.findings, f, stderr) }}
 	fmt.Fprintf(stderr, "chatspec fuzz %s against %s, seed %d, %d worker(s), %d instance(s)\n", srv.protocol, srv.name,

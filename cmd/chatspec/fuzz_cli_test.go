@@ -56,6 +56,7 @@ func TestFuzzUsageErrors(t *testing.T) {
 		{"chatos", "--faults", "no-such-fault"},
 		{"chatos", "--dialect", "x.yaml"},
 		{"chatos", "--workers", "0"},
+		{"chatos", "--stop-after", "-1"},
 		{"chatos", "--bogus"},
 	} {
 		code, _, stderr := runCLI(fuzzMain, args...)
@@ -85,15 +86,19 @@ func TestFuzzReferenceCleanWithReport(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(dir, "findings.json"))
 	require.NoError(t, err)
 	var rep struct {
-		Protocol string
-		Seed     int64
-		Cases    int64
-		Findings []any
+		Protocol    string
+		Seed        int64
+		Cases       int64
+		Connections int64
+		ConnsPerSec float64 `json:"connections_per_second"`
+		Findings    []any
 	}
 	require.NoError(t, json.Unmarshal(data, &rep))
 	assert.Equal(t, "chatos", rep.Protocol)
 	assert.EqualValues(t, 9, rep.Seed)
 	assert.EqualValues(t, 150, rep.Cases)
+	assert.Greater(t, rep.Connections, int64(150), "every case opens at least one, and the probes more")
+	assert.Positive(t, rep.ConnsPerSec)
 	assert.Empty(t, rep.Findings)
 	md, err := os.ReadFile(filepath.Join(dir, "findings.md"))
 	require.NoError(t, err)
