@@ -151,9 +151,11 @@ func (e *Engine) stats(n int) Stats {
 // Run fuzzes until Cases, Duration, ctx, a dead target, StopOnFirst or StopAfter ends it.
 func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	for _, l := range e.lanes {
+		start := time.Now()
 		if v := l.o.Observe(ctx); v != nil {
 			return Summary{}, fmt.Errorf("%w: %s: %s", ErrTargetUnhealthy, v.Title, v.Detail)
 		}
+		l.clock.arrived(time.Since(start)) // a few round trips: a generous first guess for fills
 	}
 	e.start = time.Now()
 	runCtx, cancel := e.runContext(ctx)

@@ -3,6 +3,7 @@ package chatos
 import (
 	"context"
 	"io"
+	"math/rand/v2"
 	"net"
 	"sync"
 	"testing"
@@ -23,7 +24,7 @@ const benchWorkers = 4
 // reference, with the CLI's defaults (4 workers, adaptive health probes).
 func BenchmarkFuzzChatos(b *testing.B) {
 	tg := inProcess(b)
-	sum := fuzzFor(b, tg, b.N)
+	sum := fuzzFor(b, oracles(tg), b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 	b.ReportMetric(float64(sum.Connections)/b.Elapsed().Seconds(), "conns/s")
 }
@@ -31,36 +32,64 @@ func BenchmarkFuzzChatos(b *testing.B) {
 // BenchmarkConnectionRate runs the fuzzer and a bare loop side by side
 // against the same in-process reference, with the same concurrency: the
 // loop connects, sends one LOGIN, half-closes and waits for the server to
-// close, as many connections as the fuzzer's cases and probes opened. Each
-// iteration is one such pair, rateCases cases long, so that the ends of
-// the runs (workers finishing unevenly) weigh alike on both; the fuzzer's
-// time is the engine's own clock (first case to summary), the loop's its
-// wall time. "ratio" is the fuzzer's connections per second over the
-// loop's: the target is >= 0.8.
+// close, as many connections as the fuzzer's cases and probes opened. One
+// iteration alternates the two ratePairs times, rateCases cases each, so a
+// change in the machine's load hits both alike and the ends of the runs
+// (workers finishing unevenly) weigh alike on both; the fuzzer's time is
+// the engine's own clock (first case to summary), the loop's its wall time.
+//
+// "ratio" is the fuzzer's connections per second over the loop's (the
+// target is >= 0.8). Its cases send more than one LOGIN (walks that wait
+// for replies, byte-at-a-time writes, 64 KiB strings), so "path-ratio"
+// runs the same engine on cases that are exactly the loop's connection:
+// the cost of the fuzzer's path alone (generation aside), like with like.
 func BenchmarkConnectionRate(b *testing.B) {
 	tg := inProcess(b)
-	const rateCases = 500
-	var conns int64
-	var fuzzTime, bareTime time.Duration
-	for range b.N { // alternate the two, so a change in the machine's load hits both alike
-		sum := fuzzFor(b, tg, rateCases)
-		fuzzTime += sum.Elapsed
-		conns += sum.Connections
-		start := time.Now()
-		bareLoop(b, tg.Addr(), int(sum.Connections))
-		bareTime += time.Since(start)
+	real, path := rates{}, rates{}
+	for range b.N * ratePairs {
+		real.pair(b, tg, New())
+		path.pair(b, tg, loginCases{New()})
 	}
-	fuzzRate := float64(conns) / fuzzTime.Seconds()
-	bareRate := float64(conns) / bareTime.Seconds()
-	b.ReportMetric(fuzzRate, "fuzz-conns/s")
-	b.ReportMetric(bareRate, "bare-conns/s")
-	b.ReportMetric(fuzzRate/bareRate, "ratio")
+	b.ReportMetric(real.fuzz(), "fuzz-conns/s")
+	b.ReportMetric(real.bare(), "bare-conns/s")
+	b.ReportMetric(real.fuzz()/real.bare(), "ratio")
+	b.ReportMetric(path.fuzz()/path.bare(), "path-ratio")
+}
+
+// ratePairs and rateCases shape one iteration of BenchmarkConnectionRate.
+const ratePairs, rateCases = 10, 200
+
+// rates sums the two sides of BenchmarkConnectionRate.
+type rates struct {
+	conns              int64
+	fuzzTime, bareTime time.Duration
+}
+
+// pair runs rateCases cases of p, then the bare loop for as many connections.
+func (r *rates) pair(b *testing.B, tg target.Target, p fuzz.Protocol) {
+	sum := fuzzFor(b, &fuzz.Oracles{Target: tg, Protocol: p}, rateCases)
+	r.fuzzTime += sum.Elapsed
+	r.conns += sum.Connections
+	start := time.Now()
+	bareLoop(b, tg.Addr(), int(sum.Connections))
+	r.bareTime += time.Since(start)
+}
+
+func (r *rates) fuzz() float64 { return float64(r.conns) / r.fuzzTime.Seconds() }
+func (r *rates) bare() float64 { return float64(r.conns) / r.bareTime.Seconds() }
+
+// loginCases is the ChatOS protocol with every case the bare loop's
+// connection: one LOGIN.
+type loginCases struct{ fuzz.Protocol }
+
+func (loginCases) Generate(*rand.Rand) fuzz.Case {
+	step := fuzz.Step{Data: wire.MustEncode(wire.Login{Nick: "bench"})}
+	return fuzz.Case{Conns: []fuzz.ConnScript{{Steps: []fuzz.Step{step}}}}
 }
 
 // fuzzFor runs n cases with the CLI's defaults; a finding fails the benchmark.
-func fuzzFor(b *testing.B, tg target.Target, n int) fuzz.Summary {
+func fuzzFor(b *testing.B, o *fuzz.Oracles, n int) fuzz.Summary {
 	b.Helper()
-	o := oracles(tg)
 	e := fuzz.NewEngine(fuzz.Config{Oracles: o, Seed: 1, Cases: n, Workers: benchWorkers, ProbeEvery: 4})
 	sum, err := e.Run(context.Background())
 	require.NoError(b, err)
