@@ -11,9 +11,7 @@ import (
 // correct behaviour is asserted by the tests in server_test.go.
 
 func TestFaultAccountsTrailingSpace(t *testing.T) {
-	srv := startServer(t, Config{Faults: Faults{AccountsTrailingSpace: true}})
-	a := greeted(t, srv.addr)
-	a.do("register alice pw", "OK registered alice")
+	a := registered(t, Faults{AccountsTrailingSpace: true})
 	a.send("login alice pw")
 	if got := a.line(); got == "OK welcome alice" {
 		t.Fatalf("the new account logged in: %q", got)
@@ -21,9 +19,7 @@ func TestFaultAccountsTrailingSpace(t *testing.T) {
 }
 
 func TestFaultControlBytesRelayed(t *testing.T) {
-	srv := startServer(t, Config{Faults: Faults{ControlBytesRelayed: true}})
-	a := loggedIn(t, srv.addr, "alice")
-	b := loggedIn(t, srv.addr, "bob")
+	a, b := aliceAndBob(t, Faults{ControlBytesRelayed: true})
 	a.send("m bad \xff") // dropped whole: no answer
 	a.do("m bel \x07", "OK sent")
 	b.expect("[Main Room] alice: bel \x07")
@@ -52,10 +48,7 @@ func (c *lineClient) quietFor(t *testing.T, d time.Duration) {
 }
 
 func TestFaultRejoinListedTwice(t *testing.T) {
-	srv := startServer(t, Config{Faults: Faults{RejoinListedTwice: true}})
-	a := loggedIn(t, srv.addr, "alice")
-	b := loggedIn(t, srv.addr, "bob")
-	a.do("c foo", "OK created foo")
+	a, b := inFoo(t, Faults{RejoinListedTwice: true})
 	b.do("j foo", "OK joined foo")
 	b.do("r foo", "OK left foo")
 	b.do("j foo", "OK joined foo")
