@@ -55,10 +55,30 @@ func Exec(t testing.TB, faults string) target.Target {
 // InProcess runs serve without faults inside the test until it ends.
 func InProcess(t testing.TB, serve Serve) target.Target {
 	t.Helper()
-	tg, err := target.InProcess(context.Background(), func(ctx context.Context, ln net.Listener) error {
-		return serve(ctx, ln, "")
-	})
+	return Target(t, func(ctx context.Context, ln net.Listener) error { return serve(ctx, ln, "") })
+}
+
+// Target runs serve inside the test on a loopback port until the test ends.
+func Target(t testing.TB, serve func(ctx context.Context, ln net.Listener) error) target.Target {
+	t.Helper()
+	tg, err := target.InProcess(context.Background(), serve)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
 	return tg
+}
+
+// Accept is the accept loop of a small server written for a test: it runs
+// handle on each connection in a goroutine, closes the listener and every
+// connection when ctx ends, and returns once the listener is closed.
+func Accept(ctx context.Context, ln net.Listener, handle func(net.Conn)) error {
+	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
+	defer stop()
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			return nil
+		}
+		context.AfterFunc(ctx, func() { _ = nc.Close() })
+		go handle(nc)
+	}
 }

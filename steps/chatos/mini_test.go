@@ -14,12 +14,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/chatspec/chatspec/features"
+	"github.com/chatspec/chatspec/internal/testserver"
 	"github.com/chatspec/chatspec/profile"
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/steps"
 	"github.com/chatspec/chatspec/steps/chatos"
 	"github.com/chatspec/chatspec/steps/mutation"
-	"github.com/chatspec/chatspec/target"
 	wire "github.com/chatspec/chatspec/wire/chatos"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,7 +36,6 @@ type mini struct {
 
 	frameMu sync.Mutex
 	mu      sync.Mutex
-	conns   map[*miniConn]bool
 	nicks   map[string]*miniConn
 	tickets map[int64]*[2]*miniConn // presenters of each issued id
 }
@@ -49,27 +48,8 @@ type miniConn struct {
 var errMiniOpcode = errors.New("mini: unknown opcode")
 
 func (m *mini) serve(ctx context.Context, ln net.Listener) error {
-	m.conns, m.nicks, m.tickets = map[*miniConn]bool{}, map[string]*miniConn{}, map[int64]*[2]*miniConn{}
-	stop := context.AfterFunc(ctx, func() {
-		ln.Close()
-		m.mu.Lock()
-		for c := range m.conns {
-			c.nc.Close()
-		}
-		m.mu.Unlock()
-	})
-	defer stop()
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			return nil
-		}
-		c := &miniConn{nc: nc}
-		m.mu.Lock()
-		m.conns[c] = true
-		m.mu.Unlock()
-		go m.conn(c)
-	}
+	m.nicks, m.tickets = map[string]*miniConn{}, map[int64]*[2]*miniConn{}
+	return testserver.Accept(ctx, ln, func(nc net.Conn) { m.conn(&miniConn{nc: nc}) })
 }
 
 func (m *mini) conn(c *miniConn) {
@@ -97,7 +77,6 @@ func (m *mini) drop(c *miniConn) {
 	c.nc.Close()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.conns, c)
 	if m.nicks[c.nick] == c {
 		delete(m.nicks, c.nick)
 	}
@@ -215,10 +194,7 @@ func (m *mini) send(c *miniConn, p wire.Packet) {
 // runMini runs the scenarios the tags select against a mini server.
 func runMini(t *testing.T, m *mini, tags string) map[string]results.Outcome {
 	t.Helper()
-	tg, err := target.InProcess(context.Background(), m.serve)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tg.Close() })
-	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second, Quiet: 250 * time.Millisecond}
+	env := &steps.Env{Target: testserver.Target(t, m.serve), Profile: profile.Default(), Timeout: 2 * time.Second, Quiet: 250 * time.Millisecond}
 	run, err := steps.Run(context.Background(), chatos.Suite(steps.Suite{Features: features.ChatOS()}), env,
 		steps.Options{Tags: tags, Concurrency: 8})
 	require.NoError(t, err)

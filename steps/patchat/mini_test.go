@@ -13,11 +13,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/chatspec/chatspec/internal/testserver"
 	"github.com/chatspec/chatspec/results"
 	"github.com/chatspec/chatspec/steps/mutation"
-	"github.com/chatspec/chatspec/target"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // mini is a small Pat Chat server written for the tests, speaking the
@@ -44,16 +43,7 @@ const miniCapacity = 100
 
 func (m *mini) serve(ctx context.Context, ln net.Listener) error {
 	m.accounts, m.online = map[string]string{}, map[string]*miniUser{}
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			return nil
-		}
-		context.AfterFunc(ctx, func() { nc.Close() })
-		go m.conn(nc)
-	}
+	return testserver.Accept(ctx, ln, m.conn)
 }
 
 func (m *mini) conn(nc net.Conn) {
@@ -177,10 +167,7 @@ func (m *mini) logout(u *miniUser) {
 // runMini runs the scenarios of one requirement against a mini server.
 func runMini(t *testing.T, m *mini, req string) map[string]results.Outcome {
 	t.Helper()
-	tg, err := target.InProcess(context.Background(), m.serve)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tg.Close() })
-	return mutation.Outcomes(run(t, tg, dialect(t, "reference"), "@"+req, false), t.Logf)
+	return mutation.Outcomes(run(t, testserver.Target(t, m.serve), dialect(t, "reference"), "@"+req, false), t.Logf)
 }
 
 // The Pat Chat kinds of bug of issue 11 on a mini server: each one fails
