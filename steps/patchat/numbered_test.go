@@ -22,8 +22,7 @@ import (
 func TestNumberedVariantIsCertified(t *testing.T) {
 	// Not parallel: a whole suite that must pass, with its crowds of clients
 	// at once, runs alone before the parallel tests, so they cannot starve it.
-	r := run(t, referenceTarget(t, refpat.Config{Style: refpat.StyleNumbered}), dialect(t, "numbered"), "", false)
-	requireCertified(t, r)
+	certify(t, referenceTarget(t, refpat.Config{Style: refpat.StyleNumbered}), dialect(t, "numbered"))
 }
 
 // numberedWith is the numbered dialect with old replaced by new.

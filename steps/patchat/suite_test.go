@@ -10,6 +10,7 @@ import (
 
 	"github.com/chatspec/chatspec/dialects"
 	"github.com/chatspec/chatspec/features"
+	"github.com/chatspec/chatspec/internal/testserver"
 	"github.com/chatspec/chatspec/profile"
 	refpat "github.com/chatspec/chatspec/reference/patchat"
 	"github.com/chatspec/chatspec/reports"
@@ -55,7 +56,25 @@ func run(t *testing.T, tg target.Target, d *wire.Dialect, tags string, strict bo
 // runWith is run with a given number of scenarios at once.
 func runWith(t *testing.T, tg target.Target, d *wire.Dialect, tags string, strict bool, concurrency int) *results.Run {
 	t.Helper()
-	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: 2 * time.Second,
+	return runTimed(t, tg, d, tags, strict, concurrency, 2*time.Second)
+}
+
+// certify runs the whole suite against tg, expecting a certificate, with the
+// wide timeout: a correct server answers at once, so it costs nothing, and
+// the capacity's 100 logins at once need more than 2 s on a busy machine
+// under the race detector.
+func certify(t *testing.T, tg target.Target, d *wire.Dialect) *results.Run {
+	t.Helper()
+	r := runTimed(t, tg, d, "", false, 8, testserver.Wide)
+	requireCertified(t, r)
+	return r
+}
+
+// runTimed is runWith with the given timeout.
+func runTimed(t *testing.T, tg target.Target, d *wire.Dialect, tags string, strict bool, concurrency int,
+	timeout time.Duration) *results.Run {
+	t.Helper()
+	env := &steps.Env{Target: tg, Profile: profile.Default(), Timeout: timeout,
 		Quiet: 250 * time.Millisecond, Dialect: d.Name, Extra: d}
 	r, err := steps.Run(context.Background(), patchat.Suite(steps.Suite{Features: features.PatChat()}), env,
 		steps.Options{Tags: tags, Concurrency: concurrency, Strict: strict})
@@ -88,8 +107,7 @@ func outcomes(r *results.Run) map[string][]results.Outcome {
 func TestReferenceIsCertified(t *testing.T) {
 	// Not parallel: a whole suite that must pass, with its crowds of clients
 	// at once, runs alone before the parallel tests, so they cannot starve it.
-	r := run(t, referenceTarget(t, refpat.Config{}), dialect(t, "reference"), "", false)
-	requireCertified(t, r)
+	r := certify(t, referenceTarget(t, refpat.Config{}), dialect(t, "reference"))
 	got := outcomes(r)
 	// Checks that need chatspec to restart the server ran in-process.
 	require.Equal(t, []results.Outcome{results.Pass}, got["PAT-4.4-3"])
@@ -106,8 +124,7 @@ func TestReferenceIsCertified(t *testing.T) {
 func TestMenuVariantIsCertified(t *testing.T) {
 	// Not parallel: a whole suite that must pass, with its crowds of clients
 	// at once, runs alone before the parallel tests, so they cannot starve it.
-	r := run(t, referenceTarget(t, refpat.Config{Style: refpat.StyleMenu}), dialect(t, "menu"), "", false)
-	requireCertified(t, r)
+	certify(t, referenceTarget(t, refpat.Config{Style: refpat.StyleMenu}), dialect(t, "menu"))
 }
 
 // TestRemoteTargetMarksRestartChecksUntestable: against a server chatspec
