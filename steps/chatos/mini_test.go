@@ -191,12 +191,19 @@ func (m *mini) send(c *miniConn, p wire.Packet) {
 	}
 }
 
-// runMini runs the scenarios the tags select against a mini server.
+// runMini runs the scenarios the tags select against a mini server. A mini
+// that bridges a stray id with whichever negotiation waits couples
+// concurrent scenarios (one's stray joins the other's negotiation), so its
+// scenarios run one at a time: each row is then its own scenario's.
 func runMini(t *testing.T, m *mini, tags string) map[string]results.Outcome {
 	t.Helper()
 	env := &steps.Env{Target: testserver.Target(t, m.serve), Profile: profile.Default(), Timeout: 2 * time.Second, Quiet: 250 * time.Millisecond}
+	concurrency := 8
+	if m.strayID {
+		concurrency = 1
+	}
 	run, err := steps.Run(context.Background(), chatos.Suite(steps.Suite{Features: features.ChatOS()}), env,
-		steps.Options{Tags: tags, Concurrency: 8})
+		steps.Options{Tags: tags, Concurrency: concurrency})
 	require.NoError(t, err)
 	return mutation.Outcomes(run, t.Logf)
 }
