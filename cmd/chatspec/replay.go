@@ -15,6 +15,7 @@ import (
 	fuzzchatos "github.com/chatspec/chatspec/fuzz/chatos"
 	fuzzpatchat "github.com/chatspec/chatspec/fuzz/patchat"
 	"github.com/chatspec/chatspec/profile"
+	"github.com/chatspec/chatspec/steps"
 	"github.com/chatspec/chatspec/target"
 )
 
@@ -185,7 +186,10 @@ func (s *serverFlags) start(ctx context.Context, stderr io.Writer) (*runningServ
 		}
 	case s.exec != "":
 		r.name = "exec " + s.exec
-		r.target, err = target.Exec(ctx, s.exec, target.ExecOptions{})
+		var probe target.Probe
+		if probe, err = s.politeProbe(); err == nil {
+			r.target, err = target.Exec(ctx, s.exec, target.ExecOptions{Probe: probe})
+		}
 	case s.faults != "":
 		r.name = "reference (faults: " + s.faults + ")"
 		r.target, err = s.referenceChild(ctx)
@@ -250,5 +254,24 @@ func (s *serverFlags) referenceChild(ctx context.Context) (target.Target, error)
 	}
 	args := append([]string{"serve", s.protocol, "--addr", "{addr}", "--faults", s.faults}, s.referenceArgs()...)
 	cmd := target.CommandLine(append([]string{self}, args...)...)
-	return target.Exec(ctx, cmd, target.ExecOptions{})
+	probe, err := s.politeProbe()
+	if err != nil {
+		return nil, err
+	}
+	return target.Exec(ctx, cmd, target.ExecOptions{Probe: probe})
+}
+
+// politeProbe is the readiness and liveness check run uses for this
+// protocol (a login, or the dialect's greeting and exit): never a bare
+// connect-and-close, which kills some servers at every restart.
+func (s *serverFlags) politeProbe() (target.Probe, error) {
+	p, ok := protocols[s.protocol]
+	if !ok {
+		return nil, fmt.Errorf("unknown protocol %q", s.protocol)
+	}
+	env := &steps.Env{}
+	if err := p.prepare(env, &runOptions{dialect: s.dialect}); err != nil {
+		return nil, err
+	}
+	return p.probe(env), nil
 }
