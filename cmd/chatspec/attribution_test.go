@@ -279,7 +279,7 @@ func TestProbesSpareAServerThatDiesOnSilentClose(t *testing.T) {
 	broken, healthy := againstBoth(t, runChatOS(t, "dies-silent", "armed"))
 	code, out, rows, crashes := broken.code, broken.out, broken.rows, broken.crashes
 	require.Empty(t, healthy.crashes)
-	const anonymous = "features/chatos/2_5_one_to_all.feature:7"
+	const anonymous = "features/chatos/2_5_one_to_all.feature:10"
 	assert.Equal(t, 1, code)
 	require.Len(t, crashes, 1, out)
 	assert.Equal(t, anonymous, crashes[0].Location)
