@@ -1,6 +1,7 @@
 package chatos
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -28,17 +29,25 @@ func (c *client) arrives(m matcher, d time.Duration) bool {
 }
 
 func TestFaultPartialFrameBlocksAll(t *testing.T) {
+	// Nothing orders the server's read of mallory's half before alice's
+	// messages (under load it came after two of them), so alice keeps
+	// sending for a second, a message every 50 ms: the half is read by then.
 	run := func(f Faults) bool {
 		ts := start(t, withFaults(f))
 		alice, bob, mallory := ts.login(t, "alice"), ts.login(t, "bob"), ts.login(t, "mallory")
 		frame := wire.Append(nil, wire.PublicMessage{Text: "held"})
 		mallory.write(frame[:len(frame)/2])
-		ok := true
-		for _, text := range []string{"one", "two"} { // by the second, the half was surely read
+		held := equal(wire.PublicMessage{From: "mallory", Text: "held"})
+		until := time.Now().Add(time.Second)
+		for n := 0; n < 2 || time.Now().Before(until); n++ {
+			text := fmt.Sprint("message ", n)
 			alice.send(wire.PublicMessage{Text: text})
-			ok = bob.arrives(equal(wire.PublicMessage{From: "alice", Text: text}), 500*time.Millisecond)
+			if !bob.arrives(equal(wire.PublicMessage{From: "alice", Text: text}), 500*time.Millisecond) {
+				return false
+			}
+			require.False(t, bob.arrives(held, 50*time.Millisecond), "half a frame was delivered")
 		}
-		return ok
+		return true
 	}
 	assert.True(t, run(Faults{}))
 	assert.False(t, run(Faults{PartialFrameBlocksAll: true}))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	client "github.com/chatspec/chatspec/client/chatos"
@@ -17,6 +18,7 @@ import (
 // extensions, a long message cut rather than dropped.
 func registerSensitivity(sc *godog.ScenarioContext, w *world) {
 	sc.Step(`^(\w+) sends the first half of a public message and holds the rest$`, w.holdsHalfFrame)
+	sc.Step(`^while (\w+) holds it, every public message (\w+) sends for twice the quiet wait reaches (\w+)$`, w.keepsReaching)
 	sc.Step(`^(\w+) sends opcode (\w+) followed by an empty string$`, w.sendsOpcode)
 	sc.Step(`^(\w+) receives no trace of (\w+)'s public message$`, w.noTraceOfPublic)
 }
@@ -33,6 +35,39 @@ func (w *world) holdsHalfFrame(role string) error {
 	b := wire.MustEncode(p)
 	w.Notef("%s holds %d of the %d bytes of a frame until the scenario ends", role, len(b)/2, len(b))
 	return a.main.SendRaw(b[:len(b)/2], "the first half of "+p.String()+"; the rest is never sent")
+}
+
+// keepsReaching sends public messages from one actor, one at a time, until
+// twice the quiet wait has passed since the first, and fails at the first
+// that does not reach the other. One or two messages are not enough after
+// another connection's held half frame: nothing orders the server's read of
+// that half before them, and under load it was read only after both.
+// Between messages the receiver listens for a tenth of that time, for the
+// held frame's text, which must never arrive: that is also the pace.
+func (w *world) keepsReaching(holder, from, role string) error {
+	h, b := w.who(holder), w.who(role)
+	if err := needMain(b); err != nil {
+		return err
+	}
+	if h.public == "" {
+		return steps.Harnessf("%s holds no frame: the feature must say so before this step", holder)
+	}
+	window, start := 2*w.Env.Quiet, time.Now()
+	for n := 1; n <= 2 || time.Since(start) < window; n++ {
+		if err := w.sendsPublic(from); err != nil {
+			return err
+		}
+		if err := w.receivesPublic(role, from); err != nil {
+			return steps.Restage(fmt.Sprintf("%s received %d of %s's public messages while %s held half a frame, then not the next",
+				role, n-1, from, holder), "COP-R-4", err)
+		}
+		if err := b.main.ExpectNone(carries(wire.OpPublicMessage, h.public), window/10); err != nil {
+			return steps.Failf([]string{"nothing of " + holder + "'s unfinished frame"}, err.Error(),
+				"%s received the public message %s never finished sending", role, holder)
+		}
+	}
+	w.Notef("%s received every public message %s sent while %s held half a frame (%v)", role, from, holder, window)
+	return nil
 }
 
 // sendsOpcode sends an undefined opcode (decimal or 0x hex) followed by an
