@@ -7,9 +7,11 @@ import (
 	pclient "github.com/chatspec/chatspec/client/patchat"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/chatspec/chatspec/steps"
+	"github.com/chatspec/chatspec/target"
 	wire "github.com/chatspec/chatspec/wire/patchat"
 	"github.com/cucumber/godog"
 )
@@ -122,7 +124,14 @@ func (w *world) crowdSays(i int, to []*member) error {
 
 // oneMore connects a client beyond the capacity.
 func (w *world) oneMore() error {
-	w.extra, w.extraErr = w.dial("extra")
+	s, err := pclient.Dial(context.Background(), w.Env.Addr(), w.d, w.options("extra"))
+	if err != nil {
+		w.extraBounced = target.Refused(err) || errors.Is(err, syscall.ECONNRESET)
+		w.extraErr = steps.Stage("extra could not connect", "", dialFailure("extra", w.Env.Addr(), err))
+		return nil
+	}
+	w.keep(s)
+	w.extra = s
 	return nil
 }
 
@@ -135,8 +144,7 @@ func (w *world) oneMore() error {
 func (w *world) extraRefused() error {
 	s, err := w.extra, w.extraErr
 	if err != nil {
-		var ce *steps.CheckError
-		if errors.As(err, &ce) && isRefusedDial(ce.Actual) {
+		if w.extraBounced {
 			return w.unclearRefusal("the TCP connection refused or reset, without a word")
 		}
 		return err
@@ -187,9 +195,4 @@ func (w *world) extraLogsIn(s *pclient.Session) error {
 	}
 	return steps.Failf([]string{"a refusal of the client beyond the capacity"}, "it was greeted and logged in",
 		"the server logged in one user more than its declared capacity (%d); declare its real capacity in --profile", w.Env.Profile.Capacity)
-}
-
-// isRefusedDial tells a connection refused at the TCP level from other dial failures.
-func isRefusedDial(msg string) bool {
-	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "connection reset")
 }

@@ -69,9 +69,10 @@ type world struct {
 	mu   sync.Mutex // guards sess (the crowd dials from several goroutines)
 	sess []*pclient.Session
 
-	crowd    []*member        // PAT-3-5, PAT-3-6
-	extra    *pclient.Session // the client beyond the capacity (PAT-3-6)
-	extraErr error            // why it could not connect
+	crowd        []*member        // PAT-3-5, PAT-3-6
+	extra        *pclient.Session // the client beyond the capacity (PAT-3-6)
+	extraErr     error            // why it could not connect
+	extraBounced bool             // its TCP connection was refused or reset
 }
 
 func initScenario(sc *godog.ScenarioContext, s *steps.Scenario) {
