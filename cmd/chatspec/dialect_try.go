@@ -13,6 +13,7 @@ import (
 
 	pclient "github.com/chatspec/chatspec/client/patchat"
 	"github.com/chatspec/chatspec/dialects"
+	"github.com/chatspec/chatspec/steps"
 	"github.com/chatspec/chatspec/target"
 	"github.com/chatspec/chatspec/transcript"
 	wire "github.com/chatspec/chatspec/wire/patchat"
@@ -139,7 +140,8 @@ func tryTarget(ctx context.Context, o *tryOptions) (string, func(), error) {
 	if o.target != "" {
 		return o.target, func() {}, nil
 	}
-	tg, err := target.Exec(ctx, o.exec, target.ExecOptions{StartTimeout: o.startupTimeout, InDir: o.inDir})
+	probe := protocols["patchat"].probe(&steps.Env{Extra: o.dialect}) // the dialect's greeting, never a bare close
+	tg, err := target.Exec(ctx, o.exec, target.ExecOptions{StartTimeout: o.startupTimeout, InDir: o.inDir, Probe: probe})
 	if err != nil {
 		return "", nil, fmt.Errorf("--exec: %w", err)
 	}

@@ -3,11 +3,39 @@ package main
 import (
 	"context"
 	"io"
+	"net"
+	"os"
 	"testing"
 	"time"
 
+	refpatchat "github.com/chatspec/chatspec/reference/patchat"
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/stretchr/testify/require"
 )
+
+// With silentEnv set, `dies-silent-patchat armed ADDR` is the Pat Chat
+// reference that dies when a client connects and leaves without a word.
+func init() {
+	if len(os.Args) == 4 && os.Getenv(silentEnv) != "" && os.Args[1] == "dies-silent-patchat" {
+		ln, err := net.Listen("tcp", os.Args[3])
+		if err != nil {
+			os.Exit(2)
+		}
+		bomb := &silentBomb{Listener: ln, armed: os.Args[2] == "armed"}
+		_ = refpatchat.Serve(context.Background(), bomb, refpatchat.Config{HashCost: bcrypt.MinCost})
+		os.Exit(0)
+	}
+}
+
+// dialect try --exec waits for the server with the dialect's greeting, so
+// a Pat Chat server that dies on a silent close answers the action.
+func TestDialectTryExecStartsASilentCloseVictimPolitely(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(dialectMain, "try", "reference", "--exec", helperServer(t, "dies-silent-patchat", "armed"), "list_rooms")
+	require.Equal(t, 0, code, "%s\n%s", stdout, stderr)
+	require.Contains(t, stdout, "result: accepted")
+}
 
 // fuzz and replay start an --exec server as run does: readiness and
 // liveness speak the protocol, so a server that dies when a client connects
