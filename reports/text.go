@@ -148,7 +148,8 @@ func summaryLine(c results.Counts, d time.Duration) string {
 }
 
 // crashesLine is "the server died 2 times: during [COP-3.3-1] "An unknown
-// opcode ..." (features/...:8); while 3 scenarios ran at once", "" for none.
+// opcode ..." (features/...:8); during or just after one of 3 scenarios
+// (...)", "" for none.
 func crashesLine(crashes []results.Crash) string {
 	if len(crashes) == 0 {
 		return ""
@@ -171,7 +172,7 @@ func crashPlace(cr results.Crash) string {
 		}
 		return s
 	case len(cr.Suspects) > 0:
-		return fmt.Sprintf("while %d scenarios ran at once (%s)", len(cr.Suspects), oneLine(strings.Join(cr.Suspects, ", ")))
+		return fmt.Sprintf("during or just after one of %d scenarios (%s)", len(cr.Suspects), oneLine(strings.Join(cr.Suspects, ", ")))
 	}
 	return "outside any scenario"
 }

@@ -22,10 +22,11 @@ import (
 // When a check finds the server dead, the pass stops starting scenarios; once
 // it drains, the suspects are the scenarios that ran when it died (by the
 // process's exit time when chatspec started it). One suspect is charged at
-// once. The server is restarted once, and the suspects (first) and the
-// scenarios not yet run run again alone, each checked a grace after it ends:
-// the one that kills the server again is charged, the others get their real
-// result, and the rest of the run stays serial.
+// once. The server is restarted once, and the suspects run again alone, each
+// checked a grace after it ends: the one that kills the server again is
+// charged, the others get their real result. The scenarios not yet run then
+// run at the pass's own concurrency again, a new pass that halts and
+// recovers the same way (see recovery.go).
 
 var (
 	// errHalted refuses to start a scenario once the server died during a
@@ -54,8 +55,10 @@ type flight struct {
 	alive bool      // the check right after it found the server
 }
 
-// halt is a death of the server seen while several scenarios ran at once.
+// halt is a death of the server seen during a pass that was not a rerun
+// (several scenarios at once, or one after another without a grace).
 type halt struct {
+	conc     int       // scenarios at once in the pass it stopped
 	from, at time.Time // the server died between these: the exit time twice, or the last good and the failed check
 	status   string    // how the process ended, "" if unknown
 	cause    error     // what the liveness check said
@@ -206,7 +209,7 @@ func (r *runner) stop(fl *flight, cause error, checked time.Time) {
 		from, at = x, x
 	}
 	status, _ := r.env.Target.Exited()
-	r.halt = &halt{from: from, at: at, status: status, cause: cause, held: r.unconfirmed}
+	r.halt = &halt{conc: r.conc, from: from, at: at, status: status, cause: cause, held: r.unconfirmed}
 	r.unconfirmed = nil
 	if fl != nil {
 		r.halt.held = append(r.halt.held, fl)
@@ -222,8 +225,8 @@ func (r *runner) crashed(fl *flight, cause error) {
 	crash := r.charge(fl, cause)
 	r.mu.Lock()
 	if u := r.unnamed; u != nil && slices.Contains(u.suspects, fl.res.Location) {
-		crash.Message += fmt.Sprintf("; it first died while %d scenarios ran at once, and this one killed it again when rerun alone",
-			len(u.suspects))
+		crash.Message += fmt.Sprintf("; it first died %s, and this one killed it again when rerun alone",
+			u.among(len(u.suspects)))
 		r.unnamed = nil
 	}
 	r.mu.Unlock()
@@ -315,140 +318,6 @@ func (r *runner) alive() error {
 	ctx, cancel := context.WithTimeout(r.ctx, max(r.env.Timeout, time.Second))
 	defer cancel()
 	return r.env.Target.Alive(ctx)
-}
-
-// passWithRecovery runs one pass; if the server died while scenarios ran at
-// once, it restarts it and reruns the held scenarios one at a time.
-func (r *runner) passWithRecovery(name, tags string, conc int) error {
-	if err := r.pass(name, tags, nil, conc); err != nil {
-		return err
-	}
-	if r.halt == nil {
-		return nil
-	}
-	paths, want := r.recoverHalt()
-	if len(paths) == 0 {
-		return nil
-	}
-	r.want = want
-	err := r.pass(name+"-rerun", "", paths, 1)
-	r.want = nil
-	if u := r.unnamed; u != nil {
-		u.crash.Message += "; rerun one at a time, none of them killed it again"
-		r.addCrash(u.crash)
-		r.unnamed = nil
-	}
-	return err
-}
-
-// recoverHalt deals with the death that stopped a concurrent pass: one
-// suspect is charged at once; the server is restarted once; and it returns
-// the godog paths and locations to run again, suspects first. The rest of
-// the run is serial.
-func (r *runner) recoverHalt() (paths []string, want map[string]bool) {
-	h := r.halt
-	r.halt, r.conc = nil, 1
-	suspects, others := r.sortHeld(h)
-	during := r.unnamedCrash(h, suspects)
-	if len(suspects) == 1 {
-		h.crash = r.charge(suspects[0], h.cause)
-		during = fmt.Sprintf("%q", suspects[0].res.Scenario)
-		r.add(suspects[0].res)
-		suspects = nil
-	}
-	r.restartAfter(&h.crash, during)
-	if r.gone != "" || len(suspects) == 0 {
-		r.addCrash(h.crash)
-	} else {
-		r.unnamed = h
-	}
-	if r.gone != "" {
-		r.notRerun(suspects, others)
-		return nil, nil
-	}
-	return rerunOrder(append(suspects, others...))
-}
-
-// sortHeld splits the scenarios a halt held into the suspects (running
-// when the server died, or ended less than a grace before) and the others,
-// and records those that ended well before. Without a restart to tell them
-// apart, a suspect the server answered a check after is given the benefit
-// of the doubt: the scenario running when it died is charged.
-func (r *runner) sortHeld(h *halt) (suspects, others []*flight) {
-	var checked []*flight
-	for _, fl := range h.held {
-		switch {
-		case !fl.ran || fl.start.After(h.at):
-			others = append(others, fl)
-		case fl.end.Add(r.grace()).Before(h.from):
-			r.add(fl.res) // it ended well before the server died
-		case fl.alive:
-			checked = append(checked, fl)
-		default:
-			suspects = append(suspects, fl)
-		}
-	}
-	if r.env.Target.CanRestart() || len(suspects) == 0 {
-		return append(suspects, checked...), others
-	}
-	for _, fl := range checked {
-		r.add(fl.res)
-	}
-	return suspects, others
-}
-
-// unnamedCrash fills h's crash for a death during several scenarios and
-// returns the phrase naming them.
-func (r *runner) unnamedCrash(h *halt, suspects []*flight) string {
-	var names []string
-	for _, fl := range suspects {
-		h.suspects = append(h.suspects, fl.res.Location)
-		names = append(names, fmt.Sprintf("%q", fl.res.Scenario))
-	}
-	why := "it stopped answering: " + h.cause.Error()
-	if h.status != "" {
-		why = "its process ended: " + h.status
-	}
-	h.crash = results.Crash{Status: h.status, Suspects: names,
-		Message: fmt.Sprintf("the server died while %d scenarios ran at once (%s)", len(suspects), why)}
-	if len(names) == 0 {
-		h.crash.Message = "the server died between scenarios (" + why + ")"
-		return "a pause between scenarios"
-	}
-	return "one of " + strings.Join(names, ", ")
-}
-
-// notRerun gives rows to held scenarios when the server cannot be brought
-// back: the suspects cannot be told apart, the others did not run.
-func (r *runner) notRerun(suspects, others []*flight) {
-	for _, fl := range suspects {
-		fl.res.Outcome, fl.res.Check, fl.res.TimedOut = results.Error, nil, false
-		fl.res.Message = fmt.Sprintf("the server stopped answering while this scenario ran with %d others; "+
-			"without a restart chatspec cannot tell which one it died during (run with --concurrency 1 to find out)",
-			len(suspects)-1)
-		r.add(fl.res)
-	}
-	for _, fl := range others {
-		fl.res.Outcome, fl.res.Check, fl.res.TimedOut = results.Error, nil, false
-		fl.res.Message = "not run: the server stopped answering during " + r.gone
-		r.add(fl.res)
-	}
-}
-
-// rerunOrder is the godog paths of held scenarios, in order and without
-// repeats, and their locations (one outline row is one location).
-func rerunOrder(fls []*flight) ([]string, map[string]bool) {
-	want := map[string]bool{}
-	var paths []string
-	seen := map[string]bool{}
-	for _, fl := range fls {
-		want[fl.res.Location] = true
-		if !seen[fl.path] {
-			seen[fl.path] = true
-			paths = append(paths, fl.path)
-		}
-	}
-	return paths, want
 }
 
 // finalCheck asks, once every scenario is done, whether the server still

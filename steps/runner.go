@@ -54,11 +54,11 @@ type Options struct {
 // After every scenario it checks that the server still answers; a scenario
 // during which the server died never passes (see crash.go).
 func Run(ctx context.Context, suite Suite, env *Env, opt Options) (*results.Run, error) {
-	r := &runner{suite: suite, env: env, opt: opt, ctx: ctx, conc: max(opt.Concurrency, 1)}
+	r := &runner{suite: suite, env: env, opt: opt, ctx: ctx}
 	run := &results.Run{Tool: "chatspec", Protocol: suite.Protocol, Target: env.Addr(),
 		Mode: env.Target.Mode(), Started: time.Now(), Strict: opt.Strict}
 	for i, tags := range []string{And(opt.Tags, "~@serial"), And(opt.Tags, "@serial")} {
-		conc := r.conc
+		conc := max(opt.Concurrency, 1)
 		if i > 0 {
 			conc = 1
 		}
@@ -93,7 +93,7 @@ type runner struct {
 	ctx   context.Context
 
 	mu          sync.Mutex
-	conc        int // scenarios at once; 1 for the rest of the run after a crash
+	conc        int // scenarios at once in the pass running now
 	results     []results.Result
 	crashes     []results.Crash
 	gone        string // scenario during which the target was gone for good
@@ -113,12 +113,16 @@ type runner struct {
 }
 
 // pass runs godog once over the features with one tag expression, or over
-// the scenarios at locs (their feature paths are in paths).
-func (r *runner) pass(name, tags string, paths []string, conc int) error {
+// the scenarios at r.want (their feature paths are in paths); alone runs
+// them one at a time, each checked a grace after it ends (a rerun).
+func (r *runner) pass(name, tags string, paths []string, conc int, alone bool) error {
 	suiteName := fmt.Sprintf("chatspec-%s-%d", name, suiteSeq.Add(1))
 	r.col = newCollector(suiteName)
 	defer collectors.Delete(suiteName)
-	r.recorded, r.inflight, r.alone = map[string]bool{}, map[*flight]struct{}{}, paths != nil
+	r.recorded, r.inflight, r.alone, r.conc = map[string]bool{}, map[*flight]struct{}{}, alone, conc
+	if alone {
+		conc = 1
+	}
 	if paths == nil {
 		paths = []string{"."}
 	}
