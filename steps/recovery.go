@@ -1,7 +1,10 @@
 package steps
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/chatspec/chatspec/results"
@@ -167,9 +170,12 @@ func (r *runner) notRerun(suspects, others []*flight) {
 	}
 }
 
-// rerunOrder is the godog paths of held scenarios, in order and without
+// rerunOrder is the godog paths of held scenarios, in the features' order
+// (godog refuses them in whatever order its workers reach them) and without
 // repeats, and their locations (one outline row is one location).
 func rerunOrder(fls []*flight) ([]string, map[string]bool) {
+	fls = slices.Clone(fls)
+	slices.SortStableFunc(fls, func(a, b *flight) int { return comparePlaces(a.res.Location, b.res.Location) })
 	want := map[string]bool{}
 	var paths []string
 	seen := map[string]bool{}
@@ -181,4 +187,16 @@ func rerunOrder(fls []*flight) ([]string, map[string]bool) {
 		}
 	}
 	return paths, want
+}
+
+// comparePlaces orders "file:LINE" locations by file, then by line.
+func comparePlaces(a, b string) int {
+	fa, la, _ := strings.Cut(a, ":")
+	fb, lb, _ := strings.Cut(b, ":")
+	if c := strings.Compare(fa, fb); c != 0 {
+		return c
+	}
+	na, _ := strconv.Atoi(la)
+	nb, _ := strconv.Atoi(lb)
+	return cmp.Compare(na, nb)
 }
