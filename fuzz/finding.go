@@ -78,6 +78,7 @@ type Verdict struct {
 	Title     string
 	Detail    string
 	Signature Signature // which bug; see Signature
+	Output    string    // the server output the signature was read from (bounded), "" if none
 }
 
 func (v *Verdict) String() string {

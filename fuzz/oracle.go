@@ -175,6 +175,9 @@ func (o *Oracles) Sign(v *Verdict, output string, c *Case) *Verdict {
 		v.Signature = Signature{Key: v.Oracle + " after " + orNothing(where)}
 	}
 	v.Title = base + " [" + v.Signature.Key + "]"
+	if v.Signature.FromOutput() {
+		v.Output = output[max(0, len(output)-logTailBytes):]
+	}
 	return v
 }
 

@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -71,7 +72,9 @@ func (e *Engine) isolateFinding(ctx context.Context, l *lane, v *Verdict, own *r
 	}
 	culprit, got, found := e.isolate(ctx, l, v, cands)
 	if found {
-		v, log = got, o.LogTail()
+		// The output this very run printed: another worker may have
+		// restarted the shared server since, and the log's tail is empty.
+		v, log = got, cmp.Or(got.Output, o.LogTail())
 	}
 	f := Finding{Kind: v.Kind, Title: v.Title, Target: e.cfg.TargetName, Seed: e.cfg.Seed, Faults: e.cfg.Faults,
 		CaseIndex: culprit.index, Case: culprit.c, Oracle: v.Oracle, Detail: v.Detail, ServerLog: log,
