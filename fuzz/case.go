@@ -10,6 +10,7 @@ package fuzz
 
 import (
 	"bytes"
+	"slices"
 	"time"
 )
 
@@ -32,11 +33,12 @@ type ConnScript struct {
 
 // Step is one write (or one byte-at-a-time delivery) on a connection.
 type Step struct {
-	Data  []byte        // bytes to send
-	Pause time.Duration // wait this long before sending
-	Split bool          // deliver one byte per write
-	Fill  *Fill         // run-time value written over part of Data before sending
-	Note  string        // what the generator meant, for humans reading a finding
+	Data   []byte        // bytes to send
+	Pause  time.Duration // wait this long before sending
+	Split  bool          // deliver one byte per write
+	Chunks []int         // a drip: write Data cut at these offsets (ascending), one write per piece
+	Fill   *Fill         // run-time value written over part of Data before sending
+	Note   string        // what the generator meant, for humans reading a finding
 }
 
 // Fill writes a value the server chose at run time over part of a step's
@@ -65,6 +67,7 @@ func (c Case) Clone() Case {
 
 func (s Step) clone() Step {
 	s.Data = bytes.Clone(s.Data)
+	s.Chunks = slices.Clone(s.Chunks)
 	if s.Fill != nil {
 		f := *s.Fill
 		s.Fill = &f
@@ -121,7 +124,8 @@ func (c Case) Equal(o Case) bool {
 }
 
 func (s Step) equal(o Step) bool {
-	if !bytes.Equal(s.Data, o.Data) || s.Pause != o.Pause || s.Split != o.Split || s.Note != o.Note {
+	if !bytes.Equal(s.Data, o.Data) || s.Pause != o.Pause || s.Split != o.Split || s.Note != o.Note ||
+		!slices.Equal(s.Chunks, o.Chunks) {
 		return false
 	}
 	if (s.Fill == nil) != (o.Fill == nil) {

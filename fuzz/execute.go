@@ -169,7 +169,7 @@ func (lc *liveConn) value(name string) ([]byte, bool) {
 	return lc.watch.Value(name)
 }
 
-// send performs one step: pause, fill, write (byte by byte when split).
+// send performs one step: pause, fill, write (in pieces for a drip, byte by byte when split).
 func (lc *liveConn) send(ctx context.Context, s Step, conns []*liveConn, o ExecOptions) {
 	if lc.dead || (s.Pause <= 0 && len(s.Data) == 0) {
 		return
@@ -183,17 +183,20 @@ func (lc *liveConn) send(ctx context.Context, s Step, conns []*liveConn, o ExecO
 		data = fill(ctx, s, conns, o.FillWait, o.clock)
 	}
 	_ = lc.conn.SetWriteDeadline(time.Now().Add(o.WriteTimeout))
-	if !s.Split {
-		_, err := lc.conn.Write(data)
-		lc.dead = err != nil
-		return
+	chunks := s.Chunks
+	if s.Split {
+		chunks = everyByte(len(data))
 	}
-	for i := range data {
-		if _, err := lc.conn.Write(data[i : i+1]); err != nil {
-			lc.dead = true
-			return
-		}
+	lc.dead = pieces(data, chunks, func(b []byte) error { _, err := lc.conn.Write(b); return err }) != nil
+}
+
+// everyByte is the cuts of a one-byte-per-write delivery of n bytes.
+func everyByte(n int) []int {
+	cuts := make([]int, max(n-1, 0))
+	for i := range cuts {
+		cuts[i] = i + 1
 	}
+	return cuts
 }
 
 // pause waits d unless ctx ends first (then false).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -79,6 +80,9 @@ func writeStep(b *strings.Builder, s Step) {
 	}
 	if s.Split {
 		b.WriteString(" split")
+	}
+	if len(s.Chunks) > 0 {
+		b.WriteString(" chunks=" + joinInts(s.Chunks))
 	}
 	if s.Fill != nil {
 		fmt.Fprintf(b, " fill=%s@%d+%d", s.Fill.Var, s.Fill.Conn, s.Fill.Offset)
@@ -161,4 +165,13 @@ func ReadFindingFile(path string) (Finding, error) {
 		return Finding{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
+}
+
+// joinInts writes offsets as "3,7,12".
+func joinInts(v []int) string {
+	parts := make([]string, len(v))
+	for i, n := range v {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
 }

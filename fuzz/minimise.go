@@ -120,15 +120,15 @@ func (m *minimiser) steps() {
 	}
 }
 
-// flags clears pauses and byte-at-a-time delivery: all at once, then one by one.
+// flags clears pauses and drips (byte at a time or in chunks): all at once, then one by one.
 func (m *minimiser) flags() {
 	plain := m.best.Clone()
 	changed := false
 	for i := range plain.Conns {
 		for j := range plain.Conns[i].Steps {
 			s := &plain.Conns[i].Steps[j]
-			changed = changed || s.Pause != 0 || s.Split
-			s.Pause, s.Split = 0, false
+			changed = changed || s.Pause != 0 || s.Split || s.Chunks != nil
+			s.Pause, s.Split, s.Chunks = 0, false, nil
 		}
 	}
 	if !changed || m.try(plain) {
@@ -136,9 +136,9 @@ func (m *minimiser) flags() {
 	}
 	for i := range m.best.Conns {
 		for j := range m.best.Conns[i].Steps {
-			if s := m.best.Conns[i].Steps[j]; s.Pause != 0 || s.Split {
+			if s := m.best.Conns[i].Steps[j]; s.Pause != 0 || s.Split || s.Chunks != nil {
 				c := m.best.Clone()
-				c.Conns[i].Steps[j].Pause, c.Conns[i].Steps[j].Split = 0, false
+				c.Conns[i].Steps[j].Pause, c.Conns[i].Steps[j].Split, c.Conns[i].Steps[j].Chunks = 0, false, nil
 				m.try(c)
 			}
 		}

@@ -169,12 +169,27 @@ func stepAttr(s *Step, rest string) (string, error) {
 		s.Pause, err = time.ParseDuration(val)
 	case "split":
 		s.Split = true
+	case "chunks":
+		s.Chunks, err = parseChunks(val)
 	case "fill":
 		s.Fill, err = parseFill(val)
 	default:
 		err = fmt.Errorf("unknown step attribute %q", attr)
 	}
 	return after, err
+}
+
+// parseChunks reads a drip's cut offsets, "3,7,12": positive and ascending.
+func parseChunks(v string) ([]int, error) {
+	var cuts []int
+	for _, part := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(part)
+		if err != nil || n <= 0 || (len(cuts) > 0 && n <= cuts[len(cuts)-1]) {
+			return nil, fmt.Errorf("bad chunks %q, want ascending positive offsets like 3,7,12", v)
+		}
+		cuts = append(cuts, n)
+	}
+	return cuts, nil
 }
 
 func parseFill(v string) (*Fill, error) {

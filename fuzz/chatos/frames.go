@@ -3,7 +3,9 @@ package chatos
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"sync"
 
 	wire "github.com/chatspec/chatspec/wire/chatos"
 )
@@ -20,7 +22,7 @@ const (
 // field is one field of a frame, kept apart so it can be mutated alone.
 type field struct {
 	kind   fieldKind
-	data   []byte // string bytes or raw bytes
+	data   string // string bytes or raw bytes (a string: generators share long ones, never copy them)
 	long   int64
 	length *int32 // a lying length prefix; nil means the true length
 }
@@ -33,14 +35,35 @@ type frame struct {
 	cut    int // when > 0, only the first cut bytes are sent (truncation)
 }
 
-func str(s string) field    { return field{kind: kString, data: []byte(s)} }
+func str(s string) field    { return field{kind: kString, data: s} }
 func long(v int64) field    { return field{kind: kLong, long: v} }
-func raw(b []byte) field    { return field{kind: kRaw, data: b} }
+func raw(b []byte) field    { return field{kind: kRaw, data: string(b)} }
 func op(o wire.Opcode) byte { return byte(o) }
 
 // bytes encodes the frame, lies and cuts included.
-func (f frame) bytes() []byte {
-	b := []byte{f.op}
+func (f frame) bytes() []byte { return f.appendTo(nil) }
+
+// size is the length of the frame's bytes before any cut.
+func (f frame) size() int {
+	n := 1
+	for _, fl := range f.fields {
+		switch fl.kind {
+		case kString:
+			n += 4 + len(fl.data)
+		case kLong:
+			n += 8
+		default:
+			n += len(fl.data)
+		}
+	}
+	return n
+}
+
+// appendTo appends the frame's bytes to b (see bytes).
+func (f frame) appendTo(b []byte) []byte {
+	b = slices.Grow(b, f.size())
+	start := len(b)
+	b = append(b, f.op)
 	for _, fl := range f.fields {
 		switch fl.kind {
 		case kString:
@@ -55,8 +78,8 @@ func (f frame) bytes() []byte {
 			b = append(b, fl.data...)
 		}
 	}
-	if f.cut > 0 && f.cut < len(b) {
-		b = b[:f.cut]
+	if f.cut > 0 && f.cut < len(b)-start {
+		b = b[:start+f.cut]
 	}
 	return b
 }
@@ -101,25 +124,40 @@ func lyingLength(r *rand.Rand, f frame, i int) int32 {
 	return choices[r.IntN(len(choices))]
 }
 
-// nastyString returns a hostile string: invalid or overlong UTF-8, NUL,
-// control bytes, boundary lengths in ASCII or multi-byte characters.
-func nastyString(r *rand.Rand) []byte {
-	small := [][]byte{
-		{0xff}, {0xc3}, {0xc0, 0xaf}, {0xe0, 0x80, 0xaf}, {0xf0, 0x80, 0x80, 0xaf}, // invalid, overlong
-		{0xed, 0xa0, 0x80}, {0xf4, 0x90, 0x80, 0x80}, // surrogate, above U+10FFFF
-		{0x00}, []byte("a\x00b"), []byte("\r\n"), []byte("\x1b[31m"), []byte("@"), []byte("@x"),
-		{}, []byte(" "), []byte("\u202e"), []byte("é"), []byte("😀"),
+// Hostile strings: short ones (invalid or overlong UTF-8, NUL, control
+// bytes), and boundary lengths in ASCII or multi-byte characters.
+var (
+	nastySmall = []string{
+		"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf", // invalid, overlong
+		"\xed\xa0\x80", "\xf4\x90\x80\x80", // surrogate, above U+10FFFF
+		"\x00", "a\x00b", "\r\n", "\x1b[31m", "@", "@x", "", " ", "\u202e", "é", "😀",
 	}
+	nastyCounts = []int{511, 512, 513, 1024, 2048, 8192, 8193, 65536}
+	nastyChars  = []string{"a", "é", "€", "😀"}
+	nastyLong   = sync.OnceValue(repeats) // [char][count], built once and shared: up to 256 KiB each
+)
+
+// repeats builds every long hostile string.
+func repeats() [][]string {
+	out := make([][]string, len(nastyChars))
+	for i, c := range nastyChars {
+		for _, n := range nastyCounts {
+			out[i] = append(out[i], strings.Repeat(c, n))
+		}
+	}
+	return out
+}
+
+// nastyString returns a hostile string (see nastySmall, nastyCounts).
+func nastyString(r *rand.Rand) string {
 	if r.IntN(3) > 0 {
-		return small[r.IntN(len(small))]
+		return nastySmall[r.IntN(len(nastySmall))]
 	}
-	counts := []int{511, 512, 513, 1024, 2048, 8192, 8193, 65536}
-	chars := []string{"a", "é", "€", "😀"}
-	n := counts[r.IntN(len(counts))]
-	if n > 8193 && r.IntN(2) == 0 {
-		n = 512 + r.IntN(2) // keep the huge ones rarer
+	n := r.IntN(len(nastyCounts))
+	if nastyCounts[n] > 8193 && r.IntN(2) == 0 {
+		n = 1 + r.IntN(2) // 512 or 513: keep the huge ones rarer
 	}
-	return []byte(strings.Repeat(chars[r.IntN(len(chars))], n))
+	return nastyLong()[r.IntN(len(nastyChars))][n]
 }
 
 // mutate breaks one thing in the frame, field by field.

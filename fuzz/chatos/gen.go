@@ -3,7 +3,6 @@ package chatos
 import (
 	"fmt"
 	"math/rand/v2"
-	"time"
 
 	"github.com/chatspec/chatspec/fuzz"
 	wire "github.com/chatspec/chatspec/wire/chatos"
@@ -16,6 +15,14 @@ const (
 	VarConnectID = "connect-id" // the id of the last 9, 8 bytes big-endian
 	VarBridged   = "bridged"    // an 11 arrived
 )
+
+// unknownVar is the value a 6 naming nick offers to fills: the server told
+// the connection nick is unknown.
+func unknownVar(nick string) string { return "unknown:" + nick }
+
+// frameHead is the bytes a drip's first cut falls within: the opcode and the
+// first length field (see fuzz.Drip).
+const frameHead = 5
 
 // state is where a main connection stands in the protocol.
 type state uint8
@@ -60,23 +67,23 @@ func generate(r *rand.Rand, reversed bool) fuzz.Case {
 }
 
 func (w *walker) newPeer() *peer {
-	p := &peer{conn: w.b.Conn(), nick: fmt.Sprintf("fz%08x", w.r.Uint32())}
+	p := &peer{conn: w.b.Conn(), nick: w.nick()}
 	w.peers = append(w.peers, p)
 	return p
 }
 
-// send writes frames as one step on conn, sometimes byte by byte or after a pause.
+// send writes frames as one step on conn, sometimes dripped in a few writes
+// (see fuzz.Drip). No step pauses: a fixed wait is time no connection is
+// opened, and where the order of events matters a step waits for the reply
+// that shows the server got there (a Fill).
 func (w *walker) send(conn int, note string, wait *fuzz.Fill, frames ...frame) {
 	var data []byte
 	for _, f := range frames {
-		data = append(data, f.bytes()...)
+		data = f.appendTo(data)
 	}
 	s := fuzz.Step{Data: data, Note: note, Fill: wait}
-	if len(data) <= 256 && w.r.IntN(16) == 0 {
-		s.Split = true
-	}
-	if w.r.IntN(64) == 0 { // rare: a pause is time no connection is opened
-		s.Pause = time.Duration(1+w.r.IntN(3)) * time.Millisecond
+	if w.r.IntN(16) == 0 {
+		s.Chunks = fuzz.Drip(w.r, len(data), frameHead)
 	}
 	w.b.Align()
 	w.b.Send(conn, s)
@@ -100,39 +107,81 @@ func (w *walker) mutation() {
 			f, how = mutate(w.r, f)
 			note = how
 		}
-		w.send(p.conn, note, nil, f)
+		w.sendAs(p, note, nil, f)
 	}
 }
 
-// delivery: a valid exchange sent as one concatenated write, byte by byte
-// with pauses, or cut short at the end.
+// sendAs sends f from p, now and then (1 in 12, once p is logged in) cut in
+// two across reads (see splitAfterReply).
+func (w *walker) sendAs(p *peer, note string, wait *fuzz.Fill, f frame) {
+	if p.state == stLogged && w.r.IntN(12) == 0 {
+		w.splitAfterReply(p, note, wait, f)
+		return
+	}
+	w.send(p.conn, note, wait, f)
+}
+
+// splitAfterReply sends f cut in two: the first part right behind a private
+// message to a nickname nobody has, in one write, and the rest once the
+// server has answered that message (6). By then the server has read the
+// first part (it came with the message), so the rest reaches it in a later
+// read, however fast or slow it is: a frame cut over two reads, the case a
+// server that takes one read as whole frames breaks on, with no fixed pause.
+func (w *walker) splitAfterReply(p *peer, note string, wait *fuzz.Fill, f frame) {
+	nobody := w.nick()
+	data := private(p.nick, nobody, "sync").appendTo(nil)
+	head := len(data)
+	data = f.appendTo(data)
+	if len(data)-head < 2 {
+		w.send(p.conn, note, wait, f)
+		return
+	}
+	cut := head + 1 + w.r.IntN(len(data)-head-1)
+	w.b.Align()
+	w.b.Send(p.conn, fuzz.Step{Data: data[:cut], Note: note + ": cut, behind a message to an unknown user", Fill: wait})
+	w.b.Send(p.conn, fuzz.Step{Data: data[cut:], Note: "rest once the server answered",
+		Fill: await(unknownVar(nobody), p.conn)})
+}
+
+// delivery: a valid exchange sent as one concatenated write, dripped in a
+// few writes cut anywhere, or cut in two with the rest sent once the server
+// has answered something b sent after the cut: the server has had the time
+// it takes to answer, however fast or slow it is, to read the first part
+// alone (a fixed pause would be too short for a slow server and wasted on a
+// fast one).
 func (w *walker) delivery() {
 	a, b := w.newPeer(), w.newPeer()
 	frames := []frame{login(a.nick), public(a.nick, "hello"), private(a.nick, b.nick, "hi"), request(a.nick, b.nick)}
 	w.send(b.conn, "login", nil, login(b.nick))
 	var data []byte
 	for _, f := range frames {
-		data = append(data, f.bytes()...)
+		data = f.appendTo(data)
 	}
 	w.b.Align() // a goes in the rounds after b's login
 	switch w.r.IntN(3) {
 	case 0:
 		w.b.Send(a.conn, fuzz.Step{Data: data, Note: "four frames in one write", Fill: await(VarLogin, b.conn)})
 	case 1:
-		w.b.Send(a.conn, fuzz.Step{Data: data, Split: true, Note: "byte at a time", Fill: await(VarLogin, b.conn)})
+		w.b.Send(a.conn, fuzz.Step{Data: data, Chunks: fuzz.Drip(w.r, len(data), frameHead), Note: "dripped",
+			Fill: await(VarLogin, b.conn)})
 	default:
 		cut := 1 + w.r.IntN(len(data)-1)
 		w.b.Send(a.conn, fuzz.Step{Data: data[:cut], Note: "cut short", Fill: await(VarLogin, b.conn)})
-		w.b.Send(a.conn, fuzz.Step{Pause: time.Millisecond, Data: data[cut:], Note: "rest after a pause"})
+		nobody := w.nick()
+		w.b.Send(b.conn, fuzz.Step{Data: private(b.nick, nobody, "sync").bytes(), Note: "to an unknown user"})
+		w.b.Send(a.conn, fuzz.Step{Data: data[cut:], Note: "rest once b was answered", Fill: await(unknownVar(nobody), b.conn)})
 	}
 }
+
+// nick is a fresh random nickname.
+func (w *walker) nick() string { return fmt.Sprintf("fz%08x", w.r.Uint32()) }
 
 // validFrame is a frame that would be valid from p in its state.
 func (w *walker) validFrame(p *peer) frame {
 	if p.state == stNew {
 		return login(p.nick)
 	}
-	other := fmt.Sprintf("fz%08x", w.r.Uint32())
+	other := w.nick()
 	switch w.r.IntN(6) {
 	case 0:
 		return public(p.nick, w.text())
@@ -152,7 +201,7 @@ func (w *walker) validFrame(p *peer) frame {
 // text is a message body: mostly ordinary, sometimes hostile.
 func (w *walker) text() string {
 	if w.r.IntN(4) == 0 {
-		return string(nastyString(w.r))
+		return nastyString(w.r)
 	}
 	words := []string{"hello", "hi there", "", "@someone", "/login file", "ünïcödé", "a\tb"}
 	return words[w.r.IntN(len(words))]

@@ -1,6 +1,8 @@
 package chatos
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,8 +24,11 @@ func TestReversedAnswerOrderSwapsTheAnswersOnly(t *testing.T) {
 		for c := range plain.Conns {
 			for j, s := range plain.Conns[c].Steps {
 				r := rev.Conns[c].Steps[j]
-				if string(s.Data) == string(r.Data) {
-					continue
+				if string(s.Data) == string(r.Data) || s.Note == "rest once the server answered" {
+					continue // the rest of a cut frame was checked with its first part
+				}
+				if strings.HasSuffix(s.Note, "cut, behind a message to an unknown user") {
+					s, r = joined(t, plain.Conns[c].Steps[j:]), joined(t, rev.Conns[c].Steps[j:])
 				}
 				p, err := wire.Decode(s.Data, wire.DefaultMaxString)
 				require.NoError(t, err, "case %d conn %d step %d (%s): only answers change", i, c, j, s.Note)
@@ -38,6 +43,16 @@ func TestReversedAnswerOrderSwapsTheAnswersOnly(t *testing.T) {
 		}
 	}
 	assert.Greater(t, answers, 10, "the walk answers requests")
+}
+
+// joined is a frame cut behind a message to an unknown user (splitAfterReply)
+// made whole again: the two steps' data without the message.
+func joined(t *testing.T, steps []fuzz.Step) fuzz.Step {
+	data := append(bytes.Clone(steps[0].Data), steps[1].Data...)
+	rd := wire.NewReader(bytes.NewReader(data), wire.DefaultMaxString)
+	_, raw, err := rd.Next()
+	require.NoError(t, err)
+	return fuzz.Step{Data: data[len(raw):], Note: steps[0].Note}
 }
 
 func fields(p wire.Packet) (string, string) {

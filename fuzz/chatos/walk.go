@@ -74,11 +74,11 @@ func (w *walker) fromLogged(p *peer) {
 	q := w.other(p)
 	switch n := w.r.IntN(14); {
 	case n < 2:
-		w.send(p.conn, "public message", nil, public(p.nick, w.text()))
+		w.sendAs(p, "public message", nil, public(p.nick, w.text()))
 	case n < 4:
-		w.send(p.conn, "private message", w.awaitLogin(q), private(p.nick, w.recipient(q), w.text()))
+		w.sendAs(p, "private message", w.awaitLogin(q), private(p.nick, w.recipient(q), w.text()))
 	case n < 6:
-		w.send(p.conn, "private connection request", w.awaitLogin(q), request(p.nick, q.nick))
+		w.sendAs(p, "private connection request", w.awaitLogin(q), request(p.nick, q.nick))
 		if q.state == stLogged && q != p {
 			p.asked = append(p.asked, q)
 		}
@@ -88,13 +88,13 @@ func (w *walker) fromLogged(p *peer) {
 		w.bridge()
 	case n < 12:
 		f, closes := w.outOfState(p, q)
-		w.send(p.conn, "out of state after login", nil, f)
+		w.sendAs(p, "out of state after login", nil, f)
 		if closes {
 			p.state = stClosed
 		}
 	default:
 		f, how := mutate(w.r, w.validAfterLogin(p))
-		w.send(p.conn, "malformed: "+how, nil, f)
+		w.sendAs(p, "malformed: "+how, nil, f)
 		p.state = stClosed
 	}
 }
@@ -144,14 +144,14 @@ func (w *walker) answerSome(p *peer) {
 			}
 			a.asked = append(a.asked[:i], a.asked[i+1:]...)
 			accept := w.r.IntN(4) > 0
-			w.send(p.conn, "answer a pending request", await(VarRequest, p.conn), w.answer(accept, a.nick, p.nick))
+			w.sendAs(p, "answer a pending request", await(VarRequest, p.conn), w.answer(accept, a.nick, p.nick))
 			if accept {
 				w.ids = append(w.ids, [2]*peer{a, p})
 			}
 			return
 		}
 	}
-	w.send(p.conn, "answer with nothing pending", nil, w.answer(true, w.other(p).nick, p.nick))
+	w.sendAs(p, "answer with nothing pending", nil, w.answer(true, w.other(p).nick, p.nick))
 }
 
 // bridge opens the two halves of a private connection for an issued id

@@ -29,6 +29,9 @@ func (p *pushSource) Read(b []byte) (int, error) {
 	return n, nil
 }
 
+// maxValues bounds the values a watch keeps (one per unknown nickname named).
+const maxValues = 64
+
 // watch decodes everything the server sends on one connection, strictly
 // (COP-3.1-1), until an 11 turns the connection into a raw bridge (A10).
 type watch struct {
@@ -70,6 +73,10 @@ func (w *watch) note(p wire.Packet) {
 		w.values[VarLogin] = []byte{1}
 	case wire.PrivateRequest:
 		w.values[VarRequest] = []byte{1}
+	case wire.UnknownUser:
+		if len(w.values) < maxValues {
+			w.values[unknownVar(p.Name)] = []byte{1}
+		}
 	case wire.ConnectID:
 		w.values[VarConnectID] = binary.BigEndian.AppendUint64(nil, uint64(p.ID))
 	case wire.Established:

@@ -37,11 +37,12 @@ func TestGeneratorCoversTheBrief(t *testing.T) {
 				notes[s.Note] = true
 				endless = endless || (len(s.Data) > 8192 && bytes.IndexByte(s.Data, '\n') < 0)
 				controls = controls || bytes.ContainsAny(s.Data, "\x00\x1b")
+				assert.False(t, s.Pause > 0 || s.Split, "no fixed waits, no byte-at-a-time writes")
 			}
 		}
 	}
 	for _, n := range []string{"register", "login", "create", "join", "leave", "rapid create", "junk line",
-		"byte at a time", "end the long line, then list rooms"} {
+		"dripped", "rest, dripped", "end the long line, then list rooms"} {
 		assert.True(t, notes[n], "no case does %q", n)
 	}
 	assert.True(t, endless && manyConns && controls)

@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/chatspec/chatspec/fuzz"
 	wire "github.com/chatspec/chatspec/wire/patchat"
@@ -91,11 +90,8 @@ func (g *gen) sendAfter(conn int, note string, data []byte, waits []string) {
 	if len(waits) > 0 {
 		s.Fill = &fuzz.Fill{Var: waitVar(waits), Conn: conn, Offset: -1}
 	}
-	if len(data) <= 128 && g.r.IntN(16) == 0 {
-		s.Split = true
-	}
-	if g.r.IntN(24) == 0 {
-		s.Pause = time.Duration(1+g.r.IntN(3)) * time.Millisecond
+	if g.r.IntN(16) == 0 {
+		s.Chunks = fuzz.Drip(g.r, len(data), 0) // a line over several reads (no fixed pauses: see fuzz.Drip)
 	}
 	g.b.Send(conn, s)
 }

@@ -83,7 +83,7 @@ func TestCaseFollowsTheDialectScript(t *testing.T) {
 	steps := cs.Conns[c].Steps
 	require.Len(t, steps, 3)
 	for i := range steps {
-		steps[i].Split, steps[i].Pause = false, 0
+		steps[i].Chunks = nil
 		require.NotNil(t, steps[i].Fill, "step %d waits for a reply", i)
 		line := strings.TrimRight(string(steps[i].Data), "\r\n")
 		assert.NotContains(t, line, "\n", "one line per step")

@@ -2,7 +2,6 @@ package patchat
 
 import (
 	"bytes"
-	"time"
 
 	"github.com/chatspec/chatspec/fuzz"
 	wire "github.com/chatspec/chatspec/wire/patchat"
@@ -22,8 +21,8 @@ func (g *gen) beforeLogin() {
 	}
 }
 
-// endlessLine: a line far over any sane bound, sometimes in chunks with
-// pauses, then a normal command to see the server recovered.
+// endlessLine: a line far over any sane bound, sometimes in 16 KiB writes,
+// then a normal command to see the server recovered.
 func (g *gen) endlessLine() {
 	c := g.user()
 	n := []int{4097, 8192, 65536, 300000, 1 << 20}[g.r.IntN(5)]
@@ -34,7 +33,7 @@ func (g *gen) endlessLine() {
 	} else {
 		for len(line) > 0 {
 			k := min(len(line), 16<<10)
-			g.b.Send(c, fuzz.Step{Data: line[:k], Pause: time.Millisecond, Note: "endless line, in chunks"})
+			g.b.Send(c, fuzz.Step{Data: line[:k], Note: "endless line, in chunks"})
 			line = line[k:]
 		}
 	}
@@ -78,8 +77,8 @@ func (g *gen) manyConnections(n int) {
 	}
 }
 
-// oddDelivery: a normal session sent in one write, byte by byte, or with
-// every line cut in two.
+// oddDelivery: a normal session sent in one write, dripped in a few writes
+// cut anywhere (see fuzz.Drip), or cut in two, the rest dripped.
 func (g *gen) oddDelivery() {
 	var data []byte
 	vars := map[string]string{"user": g.name("fz"), "password": g.name("pw"), "room": g.rooms[1], "text": "odd"}
@@ -92,10 +91,10 @@ func (g *gen) oddDelivery() {
 	case 0:
 		g.b.Send(c, fuzz.Step{Data: data, Note: "a whole session in one write"})
 	case 1:
-		g.b.Send(c, fuzz.Step{Data: data, Split: true, Note: "byte at a time"})
+		g.b.Send(c, fuzz.Step{Data: data, Chunks: fuzz.Drip(g.r, len(data), 0), Note: "dripped"})
 	default:
 		cut := 1 + g.r.IntN(len(data)-1)
 		g.b.Send(c, fuzz.Step{Data: data[:cut], Note: "first part"})
-		g.b.Send(c, fuzz.Step{Data: data[cut:], Pause: 2 * time.Millisecond, Note: "rest after a pause"})
+		g.b.Send(c, fuzz.Step{Data: data[cut:], Chunks: fuzz.Drip(g.r, len(data)-cut, 0), Note: "rest, dripped"})
 	}
 }
