@@ -27,7 +27,10 @@ import (
 // buffer). It dies there, as a process would. Whole frames it answers well
 // enough for the health probe: 0 gets 1, 4 goes to every other logged-in
 // client. With dies false it reads a stream, as it should, and never dies.
-type splitFrameServer struct {
+type splitFrameServer struct{ dies bool }
+
+// splitRun is one run of a splitFrameServer (a restart starts another).
+type splitRun struct {
 	dies    bool
 	mu      sync.Mutex
 	members map[net.Conn]bool
@@ -35,8 +38,8 @@ type splitFrameServer struct {
 	once    sync.Once
 }
 
-func (s *splitFrameServer) serve(ctx context.Context, ln net.Listener) error {
-	s.members, s.died, s.once = map[net.Conn]bool{}, make(chan struct{}), sync.Once{}
+func (srv *splitFrameServer) serve(ctx context.Context, ln net.Listener) error {
+	s := &splitRun{dies: srv.dies, members: map[net.Conn]bool{}, died: make(chan struct{})}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() { _ = testserver.Accept(ctx, ln, s.handle) }()
@@ -48,7 +51,7 @@ func (s *splitFrameServer) serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-func (s *splitFrameServer) handle(nc net.Conn) {
+func (s *splitRun) handle(nc net.Conn) {
 	defer s.leave(nc)
 	buf := make([]byte, 1<<20)
 	var rest []byte // a frame begun in an earlier read (only the stream reader keeps it)
@@ -68,7 +71,7 @@ func (s *splitFrameServer) handle(nc net.Conn) {
 
 // frames answers the whole frames in data and returns what is left of a
 // frame cut short; false when data breaks the protocol.
-func (s *splitFrameServer) frames(nc net.Conn, data []byte) ([]byte, bool) {
+func (s *splitRun) frames(nc net.Conn, data []byte) ([]byte, bool) {
 	rd := wire.NewReader(bytes.NewReader(data), maxServerString)
 	for {
 		p, _, err := rd.Next()
@@ -84,7 +87,7 @@ func (s *splitFrameServer) frames(nc net.Conn, data []byte) ([]byte, bool) {
 }
 
 // answer: 0 gets 1 and joins; 4 from a member goes to every other member.
-func (s *splitFrameServer) answer(nc net.Conn, p wire.Packet) {
+func (s *splitRun) answer(nc net.Conn, p wire.Packet) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch p := p.(type) {
@@ -100,12 +103,12 @@ func (s *splitFrameServer) answer(nc net.Conn, p wire.Packet) {
 	}
 }
 
-func (s *splitFrameServer) write(nc net.Conn, p wire.Packet) {
+func (s *splitRun) write(nc net.Conn, p wire.Packet) {
 	_ = nc.SetWriteDeadline(time.Now().Add(time.Second))
 	_, _ = nc.Write(wire.MustEncode(p))
 }
 
-func (s *splitFrameServer) leave(nc net.Conn) {
+func (s *splitRun) leave(nc net.Conn) {
 	s.mu.Lock()
 	delete(s.members, nc)
 	s.mu.Unlock()
