@@ -177,16 +177,31 @@ func TestFuzzFourCrashSitesFourSignatures(t *testing.T) {
 	}, keys, "stdout:\n%s", stdout)
 	assert.Contains(t, stdout, "UnicodeDecodeError: 'utf-8' codec", "the trace's first lines in the summary")
 	assert.Contains(t, stdout, "goroutine", "a Go trace goes past its blank line")
-	for _, file := range files {
-		code, out, errOut := runCLI(replayMain, file, "--exec", exec)
-		assert.Equal(t, 1, code, "%s\n%s", out, errOut)
-		assert.Contains(t, out, "reproduced (same signature)", file)
+	// Each finding is replayed and minimised against its own server
+	// processes, so the four go on at once; the checks come after.
+	type cli struct {
+		code      int
+		out, errs string
 	}
-	for _, file := range files {
+	replays, minimised := make([]cli, len(files)), make([]cli, len(files))
+	var wg sync.WaitGroup
+	for i, file := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, m := &replays[i], &minimised[i]
+			r.code, r.out, r.errs = runCLI(replayMain, file, "--exec", exec)
+			m.code, m.out, m.errs = runCLI(fuzzMain, "--minimise", file, "--exec", exec, "--max-tests", "80")
+		}()
+	}
+	wg.Wait()
+	for i, file := range files {
+		r, m := replays[i], minimised[i]
+		assert.Equal(t, 1, r.code, "%s\n%s", r.out, r.errs)
+		assert.Contains(t, r.out, "reproduced (same signature)", file)
 		want, err := fuzz.ReadFindingFile(file)
 		require.NoError(t, err)
-		code, out, errOut := runCLI(fuzzMain, "--minimise", file, "--exec", exec, "--max-tests", "80")
-		require.Equal(t, 1, code, "%s\n%s", out, errOut)
+		require.Equal(t, 1, m.code, "%s\n%s", m.out, m.errs)
 		small, err := fuzz.ReadFindingFile(strings.TrimSuffix(file, ".finding") + ".min.finding")
 		require.NoError(t, err)
 		assert.Equal(t, want.Signature.Key, small.Signature.Key, "no slippage")
