@@ -75,14 +75,17 @@ func TestSuiteCatchesEveryFault(t *testing.T) {
 // runFault runs the scenarios of each of the row's requirements against the
 // reference with the fault on, each requirement against its own server, at
 // the same time. A fault that stops the server runs one
-// scenario at a time, so that the scenario that triggered it sees it.
+// scenario at a time, so that the scenario that triggered it sees it; so
+// does a fault that bridges a stray id with whichever half waits, since at
+// once another scenario's stray may join this scenario's half during its
+// setup (INCONCLUSIVE, seen under -race) instead of its own check.
 func runFault(t *testing.T, row mutation.Row) []*results.Run {
 	cfg := refchatos.DefaultConfig()
 	f, err := refchatos.ParseFaults(row.Fault)
 	require.NoError(t, err)
 	cfg.Faults = f
 	concurrency := 8
-	if strings.HasPrefix(row.Fault, "exit-") {
+	if strings.HasPrefix(row.Fault, "exit-") || strings.HasSuffix(row.Fault, "-joins-waiting") {
 		concurrency = 1
 	}
 	runs := make([]*results.Run, len(row.Reqs))
