@@ -109,7 +109,7 @@ func (r *runner) settle(fl *flight) {
 	case r.halt != nil:
 		r.mu.Unlock() // held since the halt began while it was being checked
 	case !r.dead(err):
-		fl.alive = true
+		fl.alive, r.arrivals = true, 0
 		r.unconfirmed = append(r.unconfirmed, fl)
 		ready := r.confirm(checked)
 		r.mu.Unlock()
@@ -117,9 +117,63 @@ func (r *runner) settle(fl *flight) {
 	case !r.alone:
 		r.stop(fl, err, checked)
 		r.mu.Unlock()
+	case r.diedBefore(fl):
+		r.mu.Unlock()
+		r.deadOnArrival(fl, err)
 	default:
+		r.arrivals = 0
 		r.mu.Unlock()
 		r.crashed(fl, err)
+	}
+}
+
+// diedBefore reports whether the server's process had already ended when fl
+// began (known only for a server chatspec started): fl cannot have killed it.
+func (r *runner) diedBefore(fl *flight) bool {
+	x := r.env.Target.ExitedAt()
+	return !x.IsZero() && x.Before(fl.start)
+}
+
+// deadOnArrival deals with a scenario run alone that found the server
+// already dead: the death is recorded as between scenarios, charged to none,
+// the server is restarted and the scenario runs once more later. A server
+// that is dead again when the next scenario begins dies of restarting, not
+// of a scenario: the rest of the run is not run.
+func (r *runner) deadOnArrival(fl *flight, cause error) {
+	status, _ := r.env.Target.Exited()
+	why := "it stopped answering: " + cause.Error()
+	if status != "" {
+		why = "its process ended: " + status
+	}
+	before := fl.start.Sub(r.env.Target.ExitedAt()).Round(time.Millisecond)
+	crash := results.Crash{Status: status, Message: fmt.Sprintf(
+		"the server died between scenarios, %v before %q began (%s); not charged to any scenario", before, fl.res.Scenario, why)}
+	r.mu.Lock()
+	r.arrivals++
+	again := r.arrivals > 1
+	r.mu.Unlock()
+	if again {
+		crash.Message += "; it had died right after the previous restart too, before any scenario ran, so it is not restarted again"
+		r.setGone("a pause between scenarios (it dies after every restart)")
+	} else {
+		r.restartAfter(&crash, "a pause between scenarios")
+	}
+	r.addCrash(crash)
+	r.mu.Lock()
+	gone, retried := r.gone, r.retried[fl.res.Location]
+	if gone == "" && !retried {
+		r.late = append(r.late, fl)
+	}
+	r.mu.Unlock()
+	switch {
+	case gone != "":
+		fl.res.Outcome, fl.res.Check, fl.res.TimedOut = results.Error, nil, false
+		fl.res.Message = "not run: the server stopped answering during " + gone
+		r.add(fl.res)
+	case retried:
+		fl.res.Outcome, fl.res.Check, fl.res.TimedOut = results.Inconclusive, nil, false
+		fl.res.Message = "not judged: the server had died before this scenario began, twice"
+		r.add(fl.res)
 	}
 }
 

@@ -42,9 +42,38 @@ func (r *runner) passWithRecovery(name, tags string, conc int) error {
 			err = r.pass(fmt.Sprintf("%s-resume-%d", name, halts), "", paths, conc, false)
 		} else {
 			err = r.pass(fmt.Sprintf("%s-alone-%d", name, halts), "", paths, 1, true)
+			r.want = nil
+			if err == nil {
+				err = r.runLate(fmt.Sprintf("%s-late-%d", name, halts))
+			}
 		}
 		r.want = nil
 	}
+	return err
+}
+
+// runLate runs once more, alone, the scenarios that found the server already
+// dead when they began (see deadOnArrival).
+func (r *runner) runLate(name string) error {
+	fls := r.late
+	r.late = nil
+	if len(fls) == 0 {
+		return nil
+	}
+	if r.retried == nil {
+		r.retried = map[string]bool{}
+	}
+	for _, fl := range fls {
+		r.retried[fl.res.Location] = true
+	}
+	if r.gone != "" {
+		r.notRerun(nil, fls)
+		return nil
+	}
+	paths, want := rerunOrder(fls)
+	r.want = want
+	err := r.pass(name, "", paths, 1, true)
+	r.want = nil
 	return err
 }
 
@@ -58,7 +87,14 @@ func (r *runner) rerunAlone(name string, suspects []*flight) error {
 	r.want = want
 	err := r.pass(name, "", paths, 1, true)
 	r.want = nil
-	if u := r.unnamed; u != nil {
+	if err == nil {
+		err = r.runLate(name + "-late")
+	}
+	if u := r.unnamed; u != nil && r.gone != "" {
+		u.crash.Message += "; they could not all be rerun to find which, the server dying again after restarting"
+		r.addCrash(u.crash)
+		r.unnamed = nil
+	} else if u != nil {
 		u.crash.Message += "; rerun one at a time, none of them killed it again"
 		r.addCrash(u.crash)
 		r.unnamed = nil

@@ -21,7 +21,7 @@ import (
 )
 
 // twoBugs is a line server with two fatal inputs: it answers "ok LINE" to
-// every line, except that "die-a" or "die-b" makes the whole server stop
+// every line, except that "die-a" or "die-b" (or any "die-" line) makes the whole server stop
 // (listener first, then every connection), as a user's server with two
 // different crashing bugs would. It counts its starts and its deaths.
 type twoBugs struct {
@@ -76,7 +76,7 @@ func (b *twoBugs) handle(c net.Conn, ln net.Listener, died chan<- string) {
 	lines := bufio.NewScanner(c)
 	for lines.Scan() {
 		line := lines.Text()
-		if line == "die-a" || line == "die-b" {
+		if strings.HasPrefix(line, "die-") {
 			_ = ln.Close()
 			b.died(line)
 			select {
@@ -222,15 +222,37 @@ const twoBugsFeature = `Feature: a server with two fatal inputs
 // runTwoBugs runs feature against b.
 func runTwoBugs(t *testing.T, b *twoBugs, feature string, opt Options) (*results.Run, *twoBugs, *meeting) {
 	t.Helper()
+	return runTwoBugsOn(t, b, feature, opt, nil)
+}
+
+// runTwoBugsOn runs feature against b through wrap's target (nil: b's own).
+func runTwoBugsOn(t *testing.T, b *twoBugs, feature string, opt Options,
+	wrap func(target.Target) target.Target) (*results.Run, *twoBugs, *meeting) {
+	t.Helper()
 	m := &meeting{}
-	tgt, err := target.InProcess(context.Background(), b.serve)
+	gate := make(chan struct{})
+	open := sync.OnceFunc(func() { close(gate) })
+	inner, err := target.InProcess(context.Background(), b.serve)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = tgt.Close() })
+	t.Cleanup(func() { _ = inner.Close() })
+	tgt := inner
+	if wrap != nil {
+		tgt = wrap(inner)
+	}
 	init := func(sc *godog.ScenarioContext, s *Scenario) {
 		sc.Step(`^a client sends the fatal "([^"]*)"$`, func(line string) error { return say(s, line, true) })
 		sc.Step(`^a client is answered "([^"]*)"$`, func(line string) error { return say(s, line, false) })
 		sc.Step(`^the server has died of "([^"]*)"$`, func(why string) error { return b.waitDeath(why, 10*time.Second) })
 		sc.Step(`^another scenario runs at the same time$`, func() error { return m.meet(b, 10*time.Second) })
+		sc.Step(`^the fatal input may go$`, func() error { open(); return nil })
+		sc.Step(`^the bystander is running$`, func() error {
+			select {
+			case <-gate:
+				return nil
+			case <-time.After(10 * time.Second):
+				return errors.New("the bystander never ran")
+			}
+		})
 	}
 	suite := Suite{Protocol: "chatos", Features: fstest.MapFS{"t.feature": {Data: []byte(feature)}}, Init: init}
 	env := &Env{Target: tgt, Timeout: 2 * time.Second, Quiet: 100 * time.Millisecond}
@@ -291,10 +313,12 @@ func TestCrashAtConcurrencyOneSaysSo(t *testing.T) {
 	}
 }
 
-// TestServerThatKeepsDyingEnds: a server that dies at once on every restart
-// after its first crash stops the resuming after maxHalts halts; the rest
-// runs alone, and the run ends with every row failed and a bounded number
-// of restarts.
+// TestServerThatKeepsDyingEnds: a server that dies right after every
+// restart once it first crashed (one at a time, so each death is seen alone)
+// halts maxHalts passes, each death between scenarios; the rest runs alone,
+// where the first scenario finds it dead, and once it is dead again after the
+// next restart chatspec stops restarting it. Only the scenario that sent the
+// fatal input FAILs; the rest are not run; restarts and crashes are bounded.
 func TestServerThatKeepsDyingEnds(t *testing.T) {
 	t.Parallel()
 	feature := "Feature: a server that stays dead\n  @COP-2.1-1\n  Scenario: the fatal input\n" +
@@ -303,18 +327,27 @@ func TestServerThatKeepsDyingEnds(t *testing.T) {
 		feature += fmt.Sprintf("  @COP-2.1-2\n  Scenario: after it %d\n    Then a client is answered \"x\"\n", i)
 	}
 	b := newTwoBugs()
-	b.broken = true
-	run, _, _ := runTwoBugs(t, b, feature, Options{Concurrency: 4})
+	run, _, _ := runTwoBugsOn(t, b, feature, Options{Concurrency: 1}, func(in target.Target) target.Target {
+		return &dyingRestarts{Target: in, from: 1, upTo: 1 << 30}
+	})
 	rows := rowsOf(run)
 	require.Len(t, rows, 9)
 	for line, outcome := range rows {
-		assert.Equal(t, results.Fail, outcome, line)
+		want := results.Error
+		if line == "3" {
+			want = results.Fail
+		}
+		assert.Equal(t, want, outcome, line)
 	}
-	starts, _ := b.count()
-	assert.LessOrEqual(t, starts-1, maxHalts+9+1, "restarts: one per halt, one per scenario run alone, one at the end")
-	// Whether the last restart looks good (its readiness dial can beat the
-	// listener's close) and the end-of-run check then reports the death, or
-	// not, is a race of this test server's, so only the bound is asserted.
-	assert.NotEmpty(t, run.Crashes)
-	assert.LessOrEqual(t, len(run.Crashes), maxHalts+9+1, "one crash per halt, per scenario run alone, and at the end")
+	starts, deaths := b.count()
+	assert.Equal(t, 1, deaths["die-a"], "the fatal input was sent once")
+	assert.Equal(t, 1+maxHalts+1, starts, "the first start, one restart per halt, one after the first death between scenarios")
+	crashes := crashLines(run)
+	require.Len(t, crashes, maxHalts+2, "%q", crashes)
+	assert.True(t, strings.HasPrefix(crashes[0], "3: the server crashed during this scenario"), crashes[0])
+	for _, c := range crashes[1:maxHalts] {
+		assert.True(t, strings.HasPrefix(c, ": the server died between scenarios ("), c)
+	}
+	assert.Contains(t, crashes[maxHalts], "not charged to any scenario; restarted")
+	assert.Contains(t, crashes[maxHalts+1], "it had died right after the previous restart too")
 }

@@ -107,6 +107,9 @@ type runner struct {
 	unconfirmed []*flight            // checked once, not yet a grace after they ended
 	lastAlive   time.Time            // when the last check that found the server began
 	unnamed     *halt                // a death whose suspects are being rerun one at a time
+	late        []*flight            // run alone into a server already dead: to run once more
+	retried     map[string]bool      // locations run once more after finding the server dead
+	arrivals    int                  // scenarios in a row that found the server already dead
 	malformed   atomic.Int64
 	budget      results.TranscriptBudget // bounds the transcripts the run keeps
 	history     []oracle.Source          // every scenario's typed transcript events

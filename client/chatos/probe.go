@@ -15,6 +15,9 @@ import (
 // failing one, which the scenarios judge), only slower to say so.
 const probeLinger = 250 * time.Millisecond
 
+// probeDial bounds the probe's connect when ctx has no deadline.
+const probeDial = 2 * time.Second
+
 // ErrProbeDropped: the server closed the probe's connection without a word in
 // answer to its login, as a dying server does.
 var ErrProbeDropped = errors.New("the server closed the connection without answering a login")
@@ -26,11 +29,15 @@ var ErrProbeDropped = errors.New("the server closed the connection without answe
 // bytes that do not decode) or silence until the wait ends. Whether the
 // answer is right is for the scenarios to judge.
 func Probe(ctx context.Context, addr string) error {
-	wait := probeLinger
+	// The connect gets the whole of ctx, only the answer waits probeLinger: a
+	// connect given up on after the handshake is a client that leaves without
+	// a word, and a loaded machine can be that slow.
+	budget := probeDial
 	if d, ok := ctx.Deadline(); ok {
-		wait = min(wait, time.Until(d))
+		budget = time.Until(d)
 	}
-	c, err := Dial(ctx, addr, "probe", transcript.New(), Options{Timeout: max(wait, time.Millisecond)})
+	wait := min(probeLinger, budget)
+	c, err := Dial(ctx, addr, "probe", transcript.New(), Options{Timeout: max(budget, time.Millisecond)})
 	if err != nil {
 		return err
 	}

@@ -97,14 +97,17 @@ func TestRefusedLoginFailsItsOwnCheckOnly(t *testing.T) {
 // (COP-3.1-2) and nothing else: every other scenario writes one packet and
 // waits for its effect before the next. (A frame written one byte per write
 // may still reach a busy server in one read, so that row may pass; the
-// 200-client crowd of COP-R-5 is left out, as it measures load.)
+// flood of COP-R-4 writes 16000 frames back to back, which a busy machine
+// coalesces into one read, so that row may fail; the 200-client crowd of
+// COP-R-5 is left out, as it measures load.)
 func TestOneFramePerReadFailsFramingOnly(t *testing.T) {
 	t.Parallel()
 	run := runMisbehaving(t, misbehaviour{oneFramePerRead: true}, "~@COP-R-5", wide)
 	var bad []string
 	for _, r := range run.Results {
 		if r.Outcome != results.Pass && r.Outcome != results.Info && r.Outcome != results.Skipped &&
-			r.Scenario != "Frames split at every byte boundary are understood" {
+			r.Scenario != "Frames split at every byte boundary are understood" &&
+			r.Scenario != "A client that stops reading does not delay others" {
 			bad = append(bad, summary(r)+": "+r.Message)
 		}
 	}

@@ -22,7 +22,7 @@ var ErrProbeDropped = errors.New("the server closed the connection without a gre
 // Probe returns a liveness and readiness probe that speaks dialect d: it
 // reads the greeting, says goodbye the way the dialect says, and closes. It
 // never connects and leaves without a word, which kills some Pat Chat
-// servers. Alive means the connection was accepted and not dropped before a
+// servers, not even when the greeting is late. Alive means the connection was accepted and not dropped before a
 // greeting: a greeting (or a refusal: a full server), other text, or silence
 // until the wait ends. Whether the greeting is right is for the scenarios.
 func Probe(d *wire.Dialect) func(ctx context.Context, addr string) error {
@@ -42,7 +42,7 @@ func Probe(d *wire.Dialect) func(ctx context.Context, addr string) error {
 		switch {
 		case errors.Is(err, wire.ErrClosed):
 			return ErrProbeDropped
-		case err == nil && !res.Refused:
+		case err != nil || !res.Refused: // no greeting in time is no reason to leave without a word
 			_, _ = s.Do(ctx, wire.ActionExit, nil)
 		}
 		return nil
