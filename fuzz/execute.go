@@ -14,7 +14,7 @@ import (
 // ExecOptions bounds one case's execution. Zero fields take the defaults.
 type ExecOptions struct {
 	DialTimeout  time.Duration // one connection attempt (default 2s)
-	WriteTimeout time.Duration // one step's write (default 2s)
+	WriteTimeout time.Duration // one write (default 2s; each write gets between half of it and all of it, see liveConn.write)
 	FillWait     time.Duration // wait for a fill's run-time value (default 300ms)
 	Drain        time.Duration // read after the last round, until the server closes (default 250ms)
 	MaxRead      int           // bytes fed to a connection's Watch (default 1 MiB; the rest is read and dropped)
@@ -58,13 +58,15 @@ func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions
 	for i := range c.Conns {
 		conns[i] = dialLive(ctx, addr, p.NewWatch(), o, &res)
 	}
+	var w writer
 	for k := range c.Rounds() {
 		for i, cs := range c.Conns {
 			if k < len(cs.Steps) && conns[i] != nil {
-				conns[i].send(ctx, cs.Steps[k], conns, o)
+				w.send(ctx, conns[i], cs.Steps[k], conns, o)
 			}
 		}
 	}
+	w.flush(o)
 	for _, lc := range conns {
 		if lc != nil {
 			lc.finish(o.Drain)
@@ -95,6 +97,7 @@ type liveConn struct {
 	notify   chan struct{} // a value may have arrived
 	done     chan struct{} // the reader stopped
 	dead     bool          // a write failed: send nothing more
+	wdl      time.Time     // the write deadline set last
 }
 
 // dialLive connects and starts the reader; nil when the dial failed.
@@ -169,10 +172,27 @@ func (lc *liveConn) value(name string) ([]byte, bool) {
 	return lc.watch.Value(name)
 }
 
+// writer performs a case's steps in order, coalescing: the bytes of
+// consecutive plain steps of one connection (no pause, no fill, no drip,
+// no split, nothing sent on another connection in between) go in one write.
+// TCP is a byte stream, so the server may read them together either way, and
+// the order of writes across connections is kept; what must arrive in pieces
+// says so (Chunks, Split, or a fill that waits for the server's answer) and
+// still does. A walk's steps are mostly such runs, one write each instead of
+// one per step on both sides of the connection.
+type writer struct {
+	held *liveConn // the connection whose bytes are held, nil when none are
+	buf  []byte
+}
+
 // send performs one step: pause, fill, write (in pieces for a drip, byte by byte when split).
-func (lc *liveConn) send(ctx context.Context, s Step, conns []*liveConn, o ExecOptions) {
+func (w *writer) send(ctx context.Context, lc *liveConn, s Step, conns []*liveConn, o ExecOptions) {
 	if lc.dead || (s.Pause <= 0 && len(s.Data) == 0) {
 		return
+	}
+	plain := s.Pause <= 0 && s.Fill == nil && len(s.Chunks) == 0 && !s.Split
+	if !plain || w.held != lc {
+		w.flush(o) // everything before this step is on its way first
 	}
 	if s.Pause > 0 && !pause(ctx, s.Pause) {
 		lc.dead = true
@@ -182,12 +202,35 @@ func (lc *liveConn) send(ctx context.Context, s Step, conns []*liveConn, o ExecO
 	if s.Fill != nil {
 		data = fill(ctx, s, conns, o.FillWait, o.clock)
 	}
-	_ = lc.conn.SetWriteDeadline(time.Now().Add(o.WriteTimeout))
 	chunks := s.Chunks
 	if s.Split {
 		chunks = everyByte(len(data))
 	}
-	lc.dead = pieces(data, chunks, func(b []byte) error { _, err := lc.conn.Write(b); return err }) != nil
+	if len(chunks) == 0 {
+		w.held, w.buf = lc, append(w.buf, data...) // written by the next flush
+		return
+	}
+	lc.dead = pieces(data, chunks, func(b []byte) error { return lc.write(b, o.WriteTimeout) }) != nil
+}
+
+// flush writes the held bytes.
+func (w *writer) flush(o ExecOptions) {
+	if w.held != nil && len(w.buf) > 0 {
+		w.held.dead = w.held.write(w.buf, o.WriteTimeout) != nil
+	}
+	w.held, w.buf = nil, w.buf[:0]
+}
+
+// write writes b, with a deadline between timeout/2 and timeout from now:
+// the deadline is moved only when less than half of it is left, so a
+// connection's many writes in quick succession set it once.
+func (lc *liveConn) write(b []byte, timeout time.Duration) error {
+	if now := time.Now(); lc.wdl.Sub(now) < timeout/2 {
+		lc.wdl = now.Add(timeout)
+		_ = lc.conn.SetWriteDeadline(lc.wdl)
+	}
+	_, err := lc.conn.Write(b)
+	return err
 }
 
 // everyByte is the cuts of a one-byte-per-write delivery of n bytes.
