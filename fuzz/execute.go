@@ -13,7 +13,7 @@ import (
 
 // ExecOptions bounds one case's execution. Zero fields take the defaults.
 type ExecOptions struct {
-	DialTimeout  time.Duration // one connection attempt (default 2s)
+	DialTimeout  time.Duration // a case's connection attempts, all made at its start (default 2s)
 	WriteTimeout time.Duration // one write (default 2s; each write gets between half of it and all of it, see liveConn.write)
 	FillWait     time.Duration // wait for a fill's run-time value (default 300ms)
 	Drain        time.Duration // read after the last round, until the server closes (default 250ms)
@@ -55,9 +55,17 @@ func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions
 	var res Result
 	conns := make([]*liveConn, len(c.Conns))
 	res.Conns = len(c.Conns)
+	// One deadline for all the dials: a timer per dial was a tenth of the
+	// fuzzer's own cost of a connection.
+	dialCtx, cancel := context.WithTimeout(ctx, o.DialTimeout)
+	early := earlyReaders(c)
 	for i := range c.Conns {
-		conns[i] = dialLive(ctx, addr, p.NewWatch(), o, &res)
+		conns[i] = dialLive(dialCtx, addr, p.NewWatch(), o, &res)
+		if conns[i] != nil && early[i] {
+			conns[i].start()
+		}
 	}
+	cancel()
 	var w writer
 	for k := range c.Rounds() {
 		for i, cs := range c.Conns {
@@ -76,7 +84,11 @@ func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions
 		if lc == nil {
 			continue
 		}
-		<-lc.done
+		if lc.started {
+			<-lc.done
+		} else {
+			lc.read() // the drain, on this goroutine (see earlyReaders)
+		}
 		_ = lc.conn.Close()
 		res.Received += lc.received
 		if res.Violation == nil && lc.viol != nil {
@@ -97,12 +109,17 @@ type liveConn struct {
 	notify   chan struct{} // a value may have arrived
 	done     chan struct{} // the reader stopped
 	dead     bool          // a write failed: send nothing more
+	started  bool          // the reader runs on its own goroutine
 	wdl      time.Time     // the write deadline set last
 }
 
-// dialLive connects and starts the reader; nil when the dial failed.
+// dialLive connects before ctx's deadline; nil when the dial failed. The
+// reader is started by start, or run by Execute after the last step.
 func dialLive(ctx context.Context, addr string, w Watch, o ExecOptions, res *Result) *liveConn {
-	d := net.Dialer{Timeout: o.DialTimeout}
+	// No timeout of its own: ctx's deadline bounds it, and a Timeout would be
+	// a timer per dial. No keep-alive: a case lasts milliseconds, and turning
+	// it on is four system calls per connection.
+	d := net.Dialer{KeepAlive: -1}
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		if res.DialErr == nil {
@@ -111,12 +128,45 @@ func dialLive(ctx context.Context, addr string, w Watch, o ExecOptions, res *Res
 		res.Refused = res.Refused || target.Refused(err)
 		return nil
 	}
-	lc := &liveConn{conn: c.(*net.TCPConn), watch: w, max: o.MaxRead,
+	return &liveConn{conn: c.(*net.TCPConn), watch: w, max: o.MaxRead,
 		notify: make(chan struct{}, 1), done: make(chan struct{})}
-	// The reader's deadline is moved closer by finish; until then a generous bound.
-	_ = lc.conn.SetReadDeadline(time.Now().Add(time.Minute))
-	go lc.read()
-	return lc
+}
+
+// start runs the reader on its own goroutine, once. Its deadline is moved
+// closer by finish; until then a generous bound. (A reader run after the
+// last step has only finish's.)
+func (lc *liveConn) start() {
+	if !lc.started {
+		lc.started = true
+		_ = lc.conn.SetReadDeadline(time.Now().Add(time.Minute))
+		go lc.read()
+	}
+}
+
+// inlineLimit is the most bytes a case may send for its connections to be
+// read only after its last step (see earlyReaders).
+const inlineLimit = 8 << 10
+
+// earlyReaders says which of c's connections need their reader during the
+// steps: those whose bytes a fill waits for, and all of them when c sends
+// more than inlineLimit bytes, so that what the server answers cannot fill
+// the socket buffers while nobody reads (a server blocked writing to one of
+// them might stop reading what the case writes). The others are read after
+// the last step, on the case's goroutine like a plain client's: the watch
+// sees the same bytes in the same order, and a connection costs no
+// goroutine of its own. A reader started by a fill is also started there.
+func earlyReaders(c Case) []bool {
+	early := make([]bool, len(c.Conns))
+	all := c.Size() > inlineLimit
+	for i, cs := range c.Conns {
+		early[i] = early[i] || all
+		for _, s := range cs.Steps {
+			if s.Fill != nil && s.Fill.Conn >= 0 && s.Fill.Conn < len(early) {
+				early[s.Fill.Conn] = true
+			}
+		}
+	}
+	return early
 }
 
 // readBufs recycles the readers' buffers: a case opens connections by the
@@ -262,6 +312,7 @@ func fill(ctx context.Context, s Step, conns []*liveConn, wait time.Duration, cl
 		return s.Data
 	}
 	src := conns[f.Conn]
+	src.start()
 	if v, ok := src.value(f.Var); ok {
 		return overwrite(s.Data, f.Offset, v)
 	}
