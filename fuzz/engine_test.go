@@ -147,6 +147,46 @@ func TestExecuteFillsRunTimeValues(t *testing.T) {
 	assert.Equal(t, "ee-byte", res.Violation.Token)
 }
 
+// echoToy is toy whose watch offers "echoed" ("B") once the server echoed "first".
+type echoToy struct{ toy }
+
+func (*echoToy) NewWatch() Watch { return &echoWatch{} }
+
+type echoWatch struct{ toyWatch }
+
+func (w *echoWatch) Value(name string) ([]byte, bool) {
+	if name == "echoed" && bytes.Contains(w.buf, []byte("first\n")) {
+		return []byte("B"), true
+	}
+	return w.toyWatch.Value(name)
+}
+
+// Steps written together (see writer) still go out before a fill waits:
+// the fill waits for the server's answer to the plain steps before it, on
+// its own connection and on another, and turns "?AD" into "BAD", which the
+// server answers with a violation. Were the steps held back, the fill would
+// wait in vain and "?AD" would go unchanged: no violation.
+func TestExecuteWritesHeldStepsBeforeAFillWaits(t *testing.T) {
+	tg := startToy(t)
+	o := ExecOptions{FillWait: 10 * time.Second}
+	wait := &Fill{Var: "echoed", Conn: 0, Offset: 0}
+	same := Case{Conns: []ConnScript{{Steps: []Step{
+		{Data: []byte("zero\n")}, {Data: []byte("first\n")}, {Data: []byte("?AD\n"), Fill: wait},
+	}}}}
+	res := Execute(context.Background(), tg.Addr(), same, &echoToy{}, o)
+	require.NotNil(t, res.Violation, "same connection")
+	other := Case{Conns: []ConnScript{
+		{Steps: []Step{{Data: []byte("zero\n")}, {Data: []byte("first\n")}, {}}},
+		{Steps: []Step{{}, {}, {Data: []byte("?AD\n"), Fill: wait}}},
+	}}
+	res = Execute(context.Background(), tg.Addr(), other, &echoToy{}, o)
+	require.NotNil(t, res.Violation, "another connection")
+	assert.Equal(t, 1, res.ViolConn)
+	other.Conns[1].Steps[2].Fill = nil // unfilled, "?AD" is no violation
+	res = Execute(context.Background(), tg.Addr(), other, &echoToy{}, o)
+	assert.Nil(t, res.Violation)
+}
+
 func TestEngineTracesProtocolFindingToItsCase(t *testing.T) {
 	tg := startToy(t)
 	p := specialProtocol{toy: &toy{}, word: "BAD", at: 37, seed: 11}
