@@ -85,7 +85,8 @@ type recentCase struct {
 	seq     int64
 	index   int
 	c       Case
-	suspect bool // its own connections saw something odd (refused, bad bytes)
+	suspect bool   // its own connections saw something odd (refused, bad bytes)
+	note    string // how isolation changed c, for the finding's detail ("" when it did not)
 }
 
 // Engine runs cases on workers and turns oracle firings into findings.

@@ -76,13 +76,13 @@ func TestIsolatePrefersASteadyCulprit(t *testing.T) {
 	flips.Store(-1) // the next FLIP fires alpha, the one after beta
 	e := NewEngine(Config{Oracles: o})
 	cands := []recentCase{{index: 1, c: line("FLIP")}, {index: 2, c: line("ALPHA")}}
-	culprit, got, found := e.isolate(ctx, e.lanes[0], v, cands)
+	culprit, got, found, _ := e.isolate(ctx, e.lanes[0], v, cands)
 	require.True(t, found)
 	assert.Equal(t, 2, culprit.index, "the steady one, not the first that fired")
 	assert.True(t, v.Matches(got))
 
 	flips.Store(-1)
-	culprit, _, found = e.isolate(ctx, e.lanes[0], v, cands[:1])
+	culprit, _, found, _ = e.isolate(ctx, e.lanes[0], v, cands[:1])
 	assert.True(t, found, "without a steady one, the first that fired")
 	assert.Equal(t, 1, culprit.index)
 }

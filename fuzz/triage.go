@@ -40,7 +40,9 @@ func (e *Engine) triage(ctx context.Context, l *lane, v *Verdict, own *recentCas
 		e.heal(tctx, l) // the same trace again: counted, no need to isolate it
 		return
 	}
-	e.record(e.isolateFinding(tctx, l, v, own))
+	f, others := e.isolateFinding(tctx, l, v, own)
+	e.record(f)
+	e.recordOthers(tctx, l, others)
 	e.heal(tctx, l)
 }
 
@@ -63,18 +65,28 @@ func (e *Engine) seenBefore(v *Verdict) bool {
 
 // isolateFinding finds which recent case makes v fire alone and builds the
 // finding; without one, the finding says so and keeps the run's signature.
-func (e *Engine) isolateFinding(ctx context.Context, l *lane, v *Verdict, own *recentCase) Finding {
-	o := l.o
-	log := o.LogTail()
+// It also returns the other bugs the candidates fired while it searched.
+func (e *Engine) isolateFinding(ctx context.Context, l *lane, v *Verdict, own *recentCase) (Finding, []firing) {
 	cands := e.takeCandidates(l, own)
 	if len(cands) == 0 {
 		cands = []recentCase{{index: -1}}
 	}
-	culprit, got, found := e.isolate(ctx, l, v, cands)
+	culprit, got, found, others := e.isolate(ctx, l, v, cands)
+	if found {
+		v = got
+	}
+	return e.finding(l, v, culprit, found), others
+}
+
+// finding builds the finding of v with culprit as its case; got tells
+// whether culprit was seen making v fire alone.
+func (e *Engine) finding(l *lane, v *Verdict, culprit recentCase, found bool) Finding {
+	o := l.o
+	log := o.LogTail()
 	if found {
 		// The output this very run printed: another worker may have
 		// restarted the shared server since, and the log's tail is empty.
-		v, log = got, cmp.Or(got.Output, o.LogTail())
+		log = cmp.Or(v.Output, log)
 	}
 	f := Finding{Kind: v.Kind, Title: v.Title, Target: e.cfg.TargetName, Seed: e.cfg.Seed, Faults: e.cfg.Faults,
 		CaseIndex: culprit.index, Case: culprit.c, Oracle: v.Oracle, Detail: v.Detail, ServerLog: log,
@@ -85,8 +97,43 @@ func (e *Engine) isolateFinding(ctx context.Context, l *lane, v *Verdict, own *r
 	if !found && v.Kind != KindMemory {
 		f.Detail += "\n" + notAlone
 	}
+	if culprit.note != "" {
+		f.Detail += "\n" + culprit.note
+	}
 	return f
 }
+
+// recordOthers makes each bug that a candidate fired while isolation looked
+// for another one a finding of its own, when it is new and some connections
+// of that candidate fire it steadily; a bug seen only in passing is left for
+// a later case to find.
+func (e *Engine) recordOthers(ctx context.Context, l *lane, others []firing) {
+	dirty := false // tryCandidate observes the server before each run
+	for _, fr := range others {
+		if ctx.Err() != nil || e.isStopped() || !fr.got.Signature.FromOutput() || e.known(fr.got) {
+			continue
+		}
+		if kept, got, ok := e.confirm(ctx, l, fr.got, fr.cand, &dirty); ok {
+			e.record(e.finding(l, got, kept, true))
+		}
+	}
+}
+
+// known reports whether v's bug was found already.
+func (e *Engine) known(v *Verdict) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.seen[identity(v.Kind, v.Oracle, v.Signature)] > 0
+}
+
+// firing is a candidate and what it fired when run alone.
+type firing struct {
+	cand recentCase
+	got  *Verdict
+}
+
+// maxOthers bounds the other bugs isolation keeps while it looks for one.
+const maxOthers = 4
 
 // takeCandidates returns own (when suspect) and the remembered cases:
 // suspects first, then the rest most recent first, then the last cases a
@@ -138,18 +185,23 @@ func (e *Engine) takeCandidates(l *lane, own *recentCase) []recentCase {
 // before the next candidate is restarted rather than blamed on it.
 //
 // A case may hold two bugs (two connections, each with its own crash), and
-// which fires first is then the server's race: such a finding would replay
-// as another signature. So a candidate that fired is run steadyRuns more
-// times and kept only when it fires the same each time; else the search goes
-// on for up to ambiguousTries more candidates before settling for it.
-func (e *Engine) isolate(ctx context.Context, l *lane, v *Verdict, cands []recentCase) (recentCase, *Verdict, bool) {
+// which fires first is then the server's race: such a case would replay as
+// either signature. So a candidate that fired v is kept only once confirm
+// has narrowed it to the connections that fire v's signature every time, or
+// seen the whole case do so. A candidate that fires another signature may
+// hold v's bug too: once the others are tried, it is narrowed to v's. The
+// other bugs fired are returned (at most maxOthers), for recordOthers.
+// Failing all that, the first candidate that fired v, now and then, is
+// kept; the search goes on for up to ambiguousTries more candidates after it.
+func (e *Engine) isolate(ctx context.Context, l *lane, v *Verdict, cands []recentCase) (recentCase, *Verdict, bool, []firing) {
 	o := l.o
 	down := v.Kind != KindProtocol
 	if v.Kind == KindMemory || cands[0].index < 0 || (down && !o.Target.CanRestart()) {
-		return cands[0], nil, false
+		return cands[0], nil, false, nil
 	}
 	var first *recentCase
 	var firstGot *Verdict
+	var others []firing
 	dirty, tries := down, 0
 	for _, cand := range cands {
 		if first != nil && tries >= ambiguousTries {
@@ -158,22 +210,96 @@ func (e *Engine) isolate(ctx context.Context, l *lane, v *Verdict, cands []recen
 		tries++
 		got, ok := e.tryCandidate(ctx, l, v, cand.c, &dirty)
 		if !ok {
-			break
+			return e.settle(cands, first, firstGot, others)
 		}
-		if !v.Matches(got) {
+		if got == nil {
 			continue
 		}
-		if e.steady(ctx, l, v, cand.c, &dirty) {
-			return cand, got, true
+		if !v.Matches(got) {
+			if len(others) < maxOthers {
+				others = append(others, firing{cand: cand, got: got})
+			}
+			continue
+		}
+		if kept, kgot, ok := e.confirm(ctx, l, got, cand, &dirty); ok {
+			return kept, kgot, true, others
 		}
 		if first == nil {
 			first, firstGot, tries = &cand, got, 0
 		}
 	}
-	if first != nil {
-		return *first, firstGot, true
+	for _, fr := range others {
+		if ctx.Err() != nil || len(fr.cand.c.Conns) < 2 {
+			continue
+		}
+		if small, sgot, ok := e.narrow(ctx, l, v, fr.cand.c, &dirty); ok {
+			return narrowed(fr.cand, small), sgot, true, others
+		}
 	}
-	return cands[0], nil, false
+	return e.settle(cands, first, firstGot, others)
+}
+
+// settle is isolate's answer when no candidate fired v steadily: the one
+// that fired it now and then, else none.
+func (e *Engine) settle(cands []recentCase, first *recentCase, firstGot *Verdict, others []firing) (recentCase, *Verdict, bool, []firing) {
+	if first != nil {
+		return *first, firstGot, true, others
+	}
+	return cands[0], nil, false, others
+}
+
+// confirm makes sure cand, which fired want once, is a culprit that fires
+// it every time: its fewest connections that fire want steadily (see
+// narrow), else the whole case when that fires it steadily. Narrowing comes
+// first, as a case whose connections hold two bugs may still fire the same
+// one a few times running. It returns the culprit to keep and what fired.
+func (e *Engine) confirm(ctx context.Context, l *lane, want *Verdict, cand recentCase, dirty *bool) (recentCase, *Verdict, bool) {
+	if small, got, ok := e.narrow(ctx, l, want, cand.c, dirty); ok {
+		return narrowed(cand, small), got, true
+	}
+	if e.steady(ctx, l, want, cand.c, dirty) {
+		return cand, want, true
+	}
+	return cand, nil, false
+}
+
+// narrowed is r with its case cut down to small; the finding's detail says so.
+func narrowed(r recentCase, small Case) recentCase {
+	r.note = fmt.Sprintf("(the case's %d connections narrowed to the %d that fire this signature every time: "+
+		"the whole case may fire another one, as the server's race goes)", len(r.c.Conns), len(small.Conns))
+	r.c = small
+	return r
+}
+
+// narrowTests bounds the runs narrow spends on one case.
+const narrowTests = 24
+
+// narrow looks for the fewest connections of c that fire want on their
+// own, steadily: when each connection holds its own bug, that leaves the
+// one that holds want's. False when c has one connection, when no smaller
+// set fires want, or when the set found fires it only now and then.
+func (e *Engine) narrow(ctx context.Context, l *lane, want *Verdict, c Case, dirty *bool) (Case, *Verdict, bool) {
+	if len(c.Conns) < 2 {
+		return c, nil, false
+	}
+	left, broken := narrowTests, false
+	keep := ddmin(len(c.Conns), func() bool {
+		left--
+		return left >= 0 && !broken
+	}, func(keep []int) bool {
+		got, ok := e.tryCandidate(ctx, l, want, keepConns(c, keep), dirty)
+		broken = !ok
+		return ok && want.Matches(got)
+	})
+	if broken || len(keep) == 0 || len(keep) == len(c.Conns) {
+		return c, nil, false
+	}
+	small := keepConns(c, keep)
+	got, ok := e.tryCandidate(ctx, l, want, small, dirty)
+	if !ok || !want.Matches(got) || !e.steady(ctx, l, got, small, dirty) {
+		return c, nil, false
+	}
+	return small, got, true
 }
 
 // tryCandidate runs c alone on a healthy server (restarted first when
@@ -214,11 +340,27 @@ func (e *Engine) heal(ctx context.Context, l *lane) {
 		e.stop(fmt.Sprintf("the server at %s is down and chatspec did not start it, so it cannot restart it", o.Target.Addr()))
 		return
 	}
-	if e.restart(ctx, l) && o.Observe(ctx) == nil {
+	if !e.restart(ctx, l) {
 		return
+	}
+	for range healProbes {
+		v := o.Observe(ctx)
+		if v == nil {
+			return
+		}
+		if v.Kind != KindHang || ctx.Err() != nil {
+			break // down again at once: no later probe will differ
+		}
+		e.falseAlarms.Add(1) // the first probes of a fresh server starved by a busy machine
 	}
 	e.stop("the server stays unhealthy after a restart")
 }
+
+// healProbes is how many probes that get no answer heal allows a freshly
+// restarted server before giving up on it: on a loaded machine one probe
+// may time out while the server is fine, and stopping then ends a run with
+// its later findings unfound.
+const healProbes = 3
 
 // restart restarts the server; false (and the run stopped) when that fails.
 func (e *Engine) restart(ctx context.Context, l *lane) bool {
