@@ -59,10 +59,17 @@ type Finding struct {
 	Faults    string // the bundled reference's fault switches it was found with ("" otherwise)
 }
 
-// Identity is what makes two findings the same bug: kind, oracle and signature.
+// Identity is what makes two findings the same bug: kind, oracle and
+// signature (see identity).
 func (f Finding) Identity() string { return identity(f.Kind, f.Oracle, f.Signature) }
 
+// identity keys a bug by kind, oracle and signature. A death the server explains in its own output is one bug however chatspec
+// noticed it: the health probe refused (a crash) before the process was
+// reaped, or the exit itself, which only a machine's speed tells apart.
 func identity(k Kind, oracle string, s Signature) string {
+	if s.FromOutput() && (k == KindCrash || k == KindExit) {
+		return "death||" + s.Key
+	}
 	return string(k) + "|" + oracle + "|" + s.Key
 }
 
@@ -98,8 +105,11 @@ func (v *Verdict) Same(o *Verdict) bool {
 // yet: without server output its signature cannot name a packet, so kind and
 // oracle decide; with output, the trace must be the same too.
 func (v *Verdict) Matches(o *Verdict) bool {
-	if v == nil || o == nil || v.Kind != o.Kind || v.Oracle != o.Oracle {
+	switch {
+	case v == nil || o == nil:
 		return false
+	case v.Signature.FromOutput():
+		return v.Same(o)
 	}
-	return !v.Signature.FromOutput() || v.Signature.Key == o.Signature.Key
+	return v.Kind == o.Kind && v.Oracle == o.Oracle
 }

@@ -63,7 +63,8 @@ func MinimiseFinding(ctx context.Context, o *Oracles, f Finding, maxTests int) (
 	case got == nil:
 		return f, MinimiseReport{}, ErrNotReproduced
 	case !Reproduces(f, got):
-		return f, MinimiseReport{}, fmt.Errorf("%w: %s, not %s", ErrOtherSignature, got.Signature.Key, f.Signature.Key)
+		return f, MinimiseReport{}, fmt.Errorf("%w: %s (%s) %s, not %s (%s) %s", ErrOtherSignature,
+			got.Kind, got.Oracle, got.Signature.Key, f.Kind, f.Oracle, f.Signature.Key)
 	}
 	want := got // a finding without a signature adopts the one that fired
 	rep := MinimiseReport{BeforeBytes: f.Case.Size(), BeforeConns: len(f.Case.Conns), BeforeSteps: f.Case.StepCount()}

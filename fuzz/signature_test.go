@@ -78,3 +78,27 @@ type locating struct{ toy }
 var _ Locator = (*locating)(nil)
 
 func (locating) Locate(Case) string { return "LOGIN(0) nickname negative-length" }
+
+// A death the server's output explains is one bug whether the probe was
+// refused before the process was reaped (crash) or the exit was seen: a
+// loaded machine decides which, so replay, the minimiser and the run's
+// finding keys must not tell them apart. Without output, or for another
+// kind, kind and oracle still count.
+func TestADeathIsOneBugHoweverItWasNoticed(t *testing.T) {
+	sig := Signature{Key: "go panic: index out of range in main.f", Trace: []string{"panic: index out of range", "main.f()"}}
+	exit := &Verdict{Kind: KindExit, Oracle: OracleExit, Title: "exit: exit status 2", Signature: sig}
+	refused := &Verdict{Kind: KindCrash, Oracle: OracleProbe, Title: "crash: health probe refused", Signature: sig}
+	assert.True(t, exit.Same(refused))
+	assert.True(t, refused.Matches(exit))
+	assert.True(t, Reproduces(Finding{Kind: KindExit, Oracle: OracleExit, Signature: sig}, refused))
+	assert.Equal(t, Finding{Kind: KindExit, Oracle: OracleExit, Signature: sig}.Identity(),
+		Finding{Kind: KindCrash, Oracle: OracleProbe, Signature: sig}.Identity())
+
+	other := &Verdict{Kind: KindCrash, Oracle: OracleProbe, Signature: Signature{Key: "go panic: nil map in main.g", Trace: []string{"panic: nil map"}}}
+	assert.False(t, exit.Same(other), "another trace is another bug")
+	hang := &Verdict{Kind: KindHang, Oracle: OracleProbe, Signature: sig}
+	assert.False(t, exit.Same(hang), "a hang is not a death")
+	bare := Signature{Key: sig.Key}
+	assert.False(t, (&Verdict{Kind: KindExit, Oracle: OracleExit, Signature: bare}).Same(
+		&Verdict{Kind: KindCrash, Oracle: OracleProbe, Signature: bare}), "without output, kind and oracle decide")
+}

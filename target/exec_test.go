@@ -53,8 +53,12 @@ func TestExecStartAliveLogClose(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tg.Addr(), strings.TrimSpace(string(addrFile)))
 	assert.Regexp(t, `^127\.0\.0\.1:\d+$`, tg.Addr())
+	// The server may accept before it prints that it listens, and its output
+	// is copied in as it comes: wait for it (bounded), do not race it.
+	require.Eventually(t, func() bool {
+		return strings.Contains(tg.Log(), "helper stderr: listening on "+tg.Addr())
+	}, 10*time.Second, 5*time.Millisecond, "log: %q", tg.Log())
 	assert.Contains(t, tg.Log(), "helper stdout: pid")
-	assert.Contains(t, tg.Log(), "helper stderr: listening on "+tg.Addr())
 	rss, ok := tg.RSS()
 	require.True(t, ok)
 	assert.Positive(t, rss)

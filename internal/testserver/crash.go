@@ -25,7 +25,8 @@ func FirstCrash(t *testing.T, o *fuzz.Oracles, seed int64) fuzz.Finding {
 	require.NoError(t, err)
 	require.Len(t, saved, 1, "stopped: %s", sum.Stopped)
 	t.Logf("found after %d cases: %s", sum.Cases, saved[0].Title)
-	assert.Equal(t, fuzz.KindExit, saved[0].Kind)
+	assert.Contains(t, []fuzz.Kind{fuzz.KindExit, fuzz.KindCrash}, saved[0].Kind, "a death")
+	assert.True(t, saved[0].Signature.FromOutput(), "explained by the server's output")
 	return saved[0]
 }
 
@@ -37,7 +38,8 @@ func ReplayedAndMinimised(t *testing.T, o *fuzz.Oracles, f fuzz.Finding, maxTest
 	v, err := fuzz.Replay(context.Background(), o, f)
 	require.NoError(t, err)
 	require.NotNil(t, v, "replay reproduces")
-	assert.Equal(t, fuzz.KindExit, v.Kind)
+	// Exit or refused probe: how fast the dying process is reaped decides.
+	assert.True(t, fuzz.Reproduces(f, v), "the same death: %s, recorded %s", v, f.Verdict())
 	require.NoError(t, o.Restart(context.Background()))
 	small, rep, err := fuzz.MinimiseFinding(context.Background(), o, f, maxTests)
 	require.NoError(t, err)
