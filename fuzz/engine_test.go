@@ -187,6 +187,40 @@ func TestExecuteWritesHeldStepsBeforeAFillWaits(t *testing.T) {
 	assert.Nil(t, res.Violation)
 }
 
+// The same on a case too big to be read only on the case's goroutine
+// (see inlineLimit): its connections have reader goroutines from the
+// start, and the fill waits on those.
+func TestExecuteWritesHeldStepsBeforeAFillWaitsInABigCase(t *testing.T) {
+	tg := startToy(t)
+	o := ExecOptions{FillWait: 10 * time.Second}
+	wait := &Fill{Var: "echoed", Conn: 0, Offset: 0}
+	pad := append(bytes.Repeat([]byte("x"), inlineLimit), '\n')
+	c := Case{Conns: []ConnScript{
+		{Steps: []Step{{Data: pad}, {Data: []byte("first\n")}, {}}},
+		{Steps: []Step{{}, {}, {Data: []byte("?AD\n"), Fill: wait}}},
+	}}
+	require.Greater(t, c.Size(), inlineLimit)
+	res := Execute(context.Background(), tg.Addr(), c, &echoToy{}, o)
+	require.NotNil(t, res.Violation)
+	assert.Equal(t, 1, res.ViolConn)
+	assert.Greater(t, res.Received, int64(inlineLimit), "the padding came back")
+}
+
+// A fill whose value never comes gives up at its wait, and the connection
+// is still read to its end afterwards: what the server sends later (here
+// the 0xEE answer to BAD) is judged as if nothing had waited.
+func TestExecuteReadsOnAfterAFillGaveUp(t *testing.T) {
+	tg := startToy(t)
+	o := ExecOptions{FillWait: 20 * time.Millisecond}
+	never := &Fill{Var: "echoed", Conn: 0, Offset: -1} // nobody sends "first"
+	c := Case{Conns: []ConnScript{{Steps: []Step{
+		{Data: []byte("zero\n")}, {Data: []byte("BAD\n"), Fill: never},
+	}}}}
+	res := Execute(context.Background(), tg.Addr(), c, &echoToy{}, o)
+	require.NotNil(t, res.Violation)
+	assert.Equal(t, "ee-byte", res.Violation.Token)
+}
+
 func TestEngineTracesProtocolFindingToItsCase(t *testing.T) {
 	tg := startToy(t)
 	p := specialProtocol{toy: &toy{}, word: "BAD", at: 37, seed: 11}

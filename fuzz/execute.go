@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
 
 	"github.com/chatspec/chatspec/target"
@@ -58,10 +59,10 @@ func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions
 	// One deadline for all the dials: a timer per dial was a tenth of the
 	// fuzzer's own cost of a connection.
 	dialCtx, cancel := context.WithTimeout(ctx, o.DialTimeout)
-	early := earlyReaders(c)
+	early := c.Size() > inlineLimit
 	for i := range c.Conns {
 		conns[i] = dialLive(dialCtx, addr, p.NewWatch(), o, &res)
-		if conns[i] != nil && early[i] {
+		if conns[i] != nil && early {
 			conns[i].start()
 		}
 	}
@@ -87,7 +88,7 @@ func Execute(ctx context.Context, addr string, c Case, p Protocol, o ExecOptions
 		if lc.started {
 			<-lc.done
 		} else {
-			lc.read() // the drain, on this goroutine (see earlyReaders)
+			lc.read() // the drain, on this goroutine (see inlineLimit)
 		}
 		_ = lc.conn.Close()
 		res.Received += lc.received
@@ -106,10 +107,11 @@ type liveConn struct {
 	mu       sync.Mutex // guards watch, viol, received
 	viol     *Violation
 	received int64
-	notify   chan struct{} // a value may have arrived
-	done     chan struct{} // the reader stopped
+	notify   chan struct{} // a value may have arrived (made by start: an inline read has no one to tell)
+	done     chan struct{} // the reader goroutine stopped (made by start)
 	dead     bool          // a write failed: send nothing more
 	started  bool          // the reader runs on its own goroutine
+	over     bool          // an inline read saw the end of the stream or an error: nothing more to read
 	wdl      time.Time     // the write deadline set last
 }
 
@@ -128,54 +130,49 @@ func dialLive(ctx context.Context, addr string, w Watch, o ExecOptions, res *Res
 		res.Refused = res.Refused || target.Refused(err)
 		return nil
 	}
-	return &liveConn{conn: c.(*net.TCPConn), watch: w, max: o.MaxRead,
-		notify: make(chan struct{}, 1), done: make(chan struct{})}
+	return &liveConn{conn: c.(*net.TCPConn), watch: w, max: o.MaxRead}
 }
 
 // start runs the reader on its own goroutine, once. Its deadline is moved
 // closer by finish; until then a generous bound. (A reader run after the
-// last step has only finish's.)
+// last step has only finish's; a fill's inline read, its wait.)
 func (lc *liveConn) start() {
 	if !lc.started {
 		lc.started = true
+		lc.notify, lc.done = make(chan struct{}, 1), make(chan struct{})
 		_ = lc.conn.SetReadDeadline(time.Now().Add(time.Minute))
-		go lc.read()
+		go func() {
+			defer close(lc.done)
+			lc.read()
+		}()
 	}
 }
 
 // inlineLimit is the most bytes a case may send for its connections to be
-// read only after its last step (see earlyReaders).
+// read on the case's own goroutine, like a plain client's: by a fill that
+// waits for a value (see awaitInline), and after the last step until the
+// server closes. The watch sees the same bytes in the same order either way,
+// and a connection costs no goroutine, channel or timer of its own. A case
+// that sends more starts a reader per connection at once, so that what the
+// server answers cannot fill the socket buffers while nobody reads (a server
+// blocked writing to one of them might stop reading what the case writes).
 const inlineLimit = 8 << 10
-
-// earlyReaders says which of c's connections need their reader during the
-// steps: those whose bytes a fill waits for, and all of them when c sends
-// more than inlineLimit bytes, so that what the server answers cannot fill
-// the socket buffers while nobody reads (a server blocked writing to one of
-// them might stop reading what the case writes). The others are read after
-// the last step, on the case's goroutine like a plain client's: the watch
-// sees the same bytes in the same order, and a connection costs no
-// goroutine of its own. A reader started by a fill is also started there.
-func earlyReaders(c Case) []bool {
-	early := make([]bool, len(c.Conns))
-	all := c.Size() > inlineLimit
-	for i, cs := range c.Conns {
-		early[i] = early[i] || all
-		for _, s := range cs.Steps {
-			if s.Fill != nil && s.Fill.Conn >= 0 && s.Fill.Conn < len(early) {
-				early[s.Fill.Conn] = true
-			}
-		}
-	}
-	return early
-}
 
 // readBufs recycles the readers' buffers: a case opens connections by the
 // thousand per second, and a fresh buffer each is work for the collector.
 var readBufs = sync.Pool{New: func() any { return new([16 << 10]byte) }}
 
 // read feeds received bytes to the watch until EOF, error or deadline.
-func (lc *liveConn) read() {
-	defer close(lc.done)
+func (lc *liveConn) read() { lc.readUntil("") }
+
+// readUntil feeds received bytes to the watch until the watch offers the
+// value name (when name is not ""), or EOF, an error or the read deadline
+// ends the read; it reports whether the value came. EOF and errors other
+// than the deadline end the stream for good (over).
+func (lc *liveConn) readUntil(name string) bool {
+	if lc.over {
+		return false
+	}
 	arr := readBufs.Get().(*[16 << 10]byte)
 	defer readBufs.Put(arr)
 	buf := arr[:]
@@ -183,12 +180,18 @@ func (lc *liveConn) read() {
 		n, err := lc.conn.Read(buf)
 		if n > 0 {
 			lc.feed(buf[:n])
+			if name != "" {
+				if _, ok := lc.value(name); ok {
+					return true
+				}
+			}
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				lc.end()
 			}
-			return
+			lc.over = !errors.Is(err, os.ErrDeadlineExceeded)
+			return false
 		}
 	}
 }
@@ -201,9 +204,11 @@ func (lc *liveConn) feed(b []byte) {
 		lc.viol = lc.watch.Feed(b[:min(len(b), room)])
 	}
 	lc.mu.Unlock()
-	select {
-	case lc.notify <- struct{}{}:
-	default:
+	if lc.notify != nil {
+		select {
+		case lc.notify <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -312,11 +317,18 @@ func fill(ctx context.Context, s Step, conns []*liveConn, wait time.Duration, cl
 		return s.Data
 	}
 	src := conns[f.Conn]
-	src.start()
 	if v, ok := src.value(f.Var); ok {
 		return overwrite(s.Data, f.Offset, v)
 	}
 	start := time.Now()
+	if !src.started {
+		if !src.awaitInline(ctx, f.Var, clock.wait(wait)) {
+			return s.Data
+		}
+		clock.arrived(time.Since(start))
+		v, _ := src.value(f.Var)
+		return overwrite(s.Data, f.Offset, v)
+	}
 	deadline := time.NewTimer(clock.wait(wait))
 	defer deadline.Stop()
 	for {
@@ -336,6 +348,19 @@ func fill(ctx context.Context, s Step, conns []*liveConn, wait time.Duration, cl
 			return s.Data
 		}
 	}
+}
+
+// awaitInline reads src on the case's goroutine until the value name
+// arrives, within wait (and ctx's deadline); the read deadline is the
+// wait's only timer. Whatever else arrives meanwhile is fed to the watch as
+// the read after the last step would have.
+func (lc *liveConn) awaitInline(ctx context.Context, name string, wait time.Duration) bool {
+	deadline := time.Now().Add(wait)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	_ = lc.conn.SetReadDeadline(deadline)
+	return lc.readUntil(name)
 }
 
 // isDone reports whether ch is closed.

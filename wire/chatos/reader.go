@@ -3,6 +3,7 @@ package chatos
 import (
 	"errors"
 	"io"
+	"slices"
 )
 
 const readChunk = 4096
@@ -59,9 +60,11 @@ func (r *Reader) fill() error {
 		r.err = &FrameError{Op: Opcode(r.buf[0]), Err: ErrFrameTooLarge}
 		return r.err
 	}
-	var chunk [readChunk]byte
-	n, err := r.src.Read(chunk[:])
-	r.buf = append(r.buf, chunk[:n]...)
+	// Read straight into the buffer's spare room: a chunk of its own would be
+	// an allocation per read (on a server, per frame) and a second copy.
+	r.buf = slices.Grow(r.buf, readChunk)
+	n, err := r.src.Read(r.buf[len(r.buf) : len(r.buf)+readChunk])
+	r.buf = r.buf[:len(r.buf)+n]
 	if n > 0 {
 		return nil
 	}
