@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -103,4 +104,53 @@ func TestCaseFollowsTheDialectScript(t *testing.T) {
 	assert.True(t, strings.HasPrefix(srv.inputs[0], "register fz"), srv.inputs[0])
 	assert.True(t, strings.HasPrefix(srv.inputs[1], "login fz"), srv.inputs[1])
 	assert.Equal(t, "m hi", strings.TrimRight(srv.inputs[2], "\r\n"))
+}
+
+// waitOf is the pattern step s waits for, compiled.
+func waitOf(t *testing.T, s fuzz.Step) *regexp.Regexp {
+	t.Helper()
+	require.NotNil(t, s.Fill)
+	src, err := url.QueryUnescape(s.Fill.Var)
+	require.NoError(t, err)
+	return regexp.MustCompile(src)
+}
+
+// TestWaitsAreForWhatComes: the line after an action waits for the whole
+// answer, or for a refusal alone (the rest of the action never comes); a
+// value the server may clean is matched as any text; a line the dialect's
+// server has not seen end is not waited for, and the line that ends it
+// waits for any reply.
+func TestWaitsAreForWhatComes(t *testing.T) {
+	t.Parallel()
+	v := protocol(t).vocab
+	g := newGen(rand.New(rand.NewPCG(1, 2)), v)
+	c := g.b.Conn()
+	g.line(c, "login", []byte("login u p\n"), "\n", mustScript(t, v, "login", map[string]string{"user": "u", "password": "p"}))
+	g.line(c, "create", []byte("c bad\xffname\n"), "\n", mustScript(t, v, "create", map[string]string{"room": "bad\xffname"}))
+	g.line(c, "unended", []byte("rooms\r"), "\r", mustScript(t, v, "list_rooms", nil))
+	g.line(c, "ends it", []byte("rooms\n"), "\n", mustScript(t, v, "list_rooms", nil))
+	g.line(c, "last", []byte("l\n"), "\n", "")
+	steps := g.b.Case().Conns[c].Steps
+
+	login := waitOf(t, steps[1])
+	assert.True(t, login.MatchString("OK welcome u\nROOM you are in Main Room\n"))
+	assert.True(t, login.MatchString("ERR wrong username or password\n"), "a refusal ends the action")
+	assert.False(t, login.MatchString("OK welcome u\n"), "the whole answer")
+	assert.Equal(t, "OK welcome u\nROOM you are in Main Room\n",
+		login.FindString("OK welcome u\nROOM you are in Main Room\n[Main Room] x: y\n"), "and not more")
+
+	assert.True(t, waitOf(t, steps[2]).MatchString("OK created bad\uFFFDname\n"), "the server cleans the name")
+	assert.Nil(t, steps[3].Fill, "nothing comes until the line ends")
+	any := waitOf(t, steps[4])
+	assert.True(t, any.MatchString("ERR usage: whatever\n"))
+	assert.True(t, any.MatchString("ROOMS Main Room\n"))
+	assert.False(t, any.MatchString("[Main Room] bob: hi\n"), "a room message is no answer")
+}
+
+// mustScript is the answer to the one line of a reference action.
+func mustScript(t *testing.T, v vocabulary, action string, vars map[string]string) string {
+	t.Helper()
+	_, lines := v.script(action, vars)
+	require.Len(t, lines, 1)
+	return lines[0].answer
 }

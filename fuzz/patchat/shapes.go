@@ -29,16 +29,19 @@ func (g *gen) endlessLine() {
 	fill := []byte{'a', 0xff, 0, ' '}[g.r.IntN(4)]
 	line := bytes.Repeat([]byte{fill}, n)
 	if g.r.IntN(2) == 0 {
-		g.send(c, "endless line", line)
+		g.unterminated(c, "endless line", line)
 	} else {
 		for len(line) > 0 {
 			k := min(len(line), 16<<10)
-			g.b.Send(c, fuzz.Step{Data: line[:k], Note: "endless line, in chunks"})
+			g.b.Send(c, g.after(c, fuzz.Step{Data: line[:k], Note: "endless line, in chunks"}))
 			line = line[k:]
 		}
+		g.partial[c] = true
 	}
 	if g.r.IntN(2) == 0 {
-		g.send(c, "end the long line, then list rooms", append([]byte(g.v.ending), g.command(wire.ActionListRooms, nil)...))
+		g.sendAfter(c, "end the long line, then list rooms", append([]byte(g.v.ending), g.command(wire.ActionListRooms, nil)...))
+		g.partial[c] = false
+		g.expect(c, g.v.anyReply)
 	}
 }
 
@@ -69,7 +72,7 @@ func (g *gen) manyConnections(n int) {
 			g.act(c, "say", wire.ActionSay, map[string]string{"text": "many"})
 		case 2:
 			c := g.conn()
-			g.send(c, "junk", append(g.hostile(), g.v.ending...))
+			g.junk(c, "junk", g.hostile(), g.v.ending)
 		default:
 			c := g.user()
 			g.act(c, "exit", wire.ActionExit, nil)

@@ -1,6 +1,7 @@
 package patchat
 
 import (
+	"slices"
 	"strings"
 
 	wire "github.com/chatspec/chatspec/wire/patchat"
@@ -12,15 +13,41 @@ type vocabulary struct {
 	steps   map[string][]wire.Step // each action's script, for step-by-step cases
 	ending  string
 	roomSep string
+	// anyReply matches any answer the dialect knows (every expect and
+	// refusal, values left open): the wait after a line whose answer
+	// cannot be known. Room messages are not answers, so it is not "any
+	// text".
+	anyReply string
 }
 
 func newVocabulary(d *wire.Dialect) vocabulary {
 	v := vocabulary{sends: map[string][]string{}, steps: map[string][]wire.Step{}, ending: d.LineEnding, roomSep: d.RoomsSeparator}
-	for name, a := range d.Actions {
+	var replies []string
+	for _, name := range wire.RequiredActions { // in a fixed order: the pattern goes into cases
+		a := d.Actions[name]
+		if a == nil {
+			continue
+		}
 		v.sends[name] = sendLines(a.Steps)
 		v.steps[name] = a.Steps
+		replies = appendReplies(replies, a.Steps)
 	}
+	v.anyReply = group(strings.Join(replies, "|"))
 	return v
+}
+
+// appendReplies adds the distinct expect and refuse patterns of steps (and
+// of their recoveries), any value in them matching any text.
+func appendReplies(out []string, steps []wire.Step) []string {
+	for _, st := range steps {
+		for _, p := range []string{st.Expect, st.Refuse} {
+			if p = group(fillPattern(p, nil)); p != "(?:)" && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		out = appendReplies(out, st.OnRefuse)
+	}
+	return out
 }
 
 // sendLines collects the send templates of steps, refusal branches left out.
