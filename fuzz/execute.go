@@ -187,10 +187,14 @@ func (lc *liveConn) readUntil(name string) bool {
 			}
 		}
 		if err != nil {
+			lc.over = !errors.Is(err, os.ErrDeadlineExceeded)
 			if errors.Is(err, io.EOF) {
 				lc.end()
 			}
-			lc.over = !errors.Is(err, os.ErrDeadlineExceeded)
+			if lc.over && name != "" {
+				_, ok := lc.value(name) // the end may complete it, as a reader goroutine's would
+				return ok
+			}
 			return false
 		}
 	}

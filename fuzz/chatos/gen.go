@@ -3,6 +3,7 @@ package chatos
 import (
 	"fmt"
 	"math/rand/v2"
+	"unicode/utf8"
 
 	"github.com/chatspec/chatspec/fuzz"
 	wire "github.com/chatspec/chatspec/wire/chatos"
@@ -102,23 +103,62 @@ func (w *walker) mutation() {
 	for range 1 + w.r.IntN(3) {
 		f := w.validFrame(p)
 		note := "valid " + wire.Opcode(f.op).String()
-		if w.r.IntN(3) > 0 {
+		mutated := w.r.IntN(3) > 0
+		if mutated {
 			var how string
 			f, how = mutate(w.r, f)
 			note = how
 		}
 		w.sendAs(p, note, nil, f)
+		if mutated {
+			// As in a walk: the server may have closed the connection, or be
+			// reading a lying length's bytes, so nothing after this can wait
+			// for an answer (a split behind a message waits for one).
+			p.state = stClosed
+		}
 	}
 }
 
 // sendAs sends f from p, now and then (1 in 12, once p is logged in) cut in
-// two across reads (see splitAfterReply).
+// two across reads (see splitAfterReply). A frame with a string the
+// reference cannot decode (a hostile text) closes p: later steps must not
+// wait for answers on it or count on it (a request from it is never
+// answered, and waiting for what never comes stalls a worker).
 func (w *walker) sendAs(p *peer, note string, wait *fuzz.Fill, f frame) {
 	if p.state == stLogged && w.r.IntN(12) == 0 {
 		w.splitAfterReply(p, note, wait, f)
-		return
+	} else {
+		w.send(p.conn, note, wait, f)
 	}
-	w.send(p.conn, note, wait, f)
+	if undecodable(f) {
+		p.state = stClosed
+	}
+}
+
+// wellFormed reports whether f is a frame a server can decode: a client
+// opcode's layout with true lengths, nothing cut, every string decodable.
+func wellFormed(f frame) bool {
+	if !wire.Opcode(f.op).Known() || f.cut > 0 || undecodable(f) {
+		return false
+	}
+	for _, fl := range f.fields {
+		if fl.length != nil || fl.kind == kRaw {
+			return false
+		}
+	}
+	return true
+}
+
+// undecodable reports whether f has a string the reference refuses to
+// decode, and so closes the connection for: invalid UTF-8, or longer than
+// its String cap.
+func undecodable(f frame) bool {
+	for _, fl := range f.fields {
+		if fl.kind == kString && (len(fl.data) > wire.DefaultMaxString || !utf8.ValidString(fl.data)) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitAfterReply sends f cut in two: the first part right behind a private
@@ -132,7 +172,12 @@ func (w *walker) splitAfterReply(p *peer, note string, wait *fuzz.Fill, f frame)
 	data := private(p.nick, nobody, "sync").appendTo(nil)
 	head := len(data)
 	data = f.appendTo(data)
-	if len(data)-head < 2 {
+	if len(data)-head < 2 || !wellFormed(f) {
+		// A malformed frame may be refused on what the first part carries
+		// (its opcode, a length past the cap): the server closes, maybe
+		// before the answer to the message goes out, and the wait for it
+		// would last its whole deadline. The bug a split is for, a frame
+		// taken whole from one read, is a well-formed frame's anyway.
 		w.send(p.conn, note, wait, f)
 		return
 	}
