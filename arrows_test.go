@@ -62,6 +62,7 @@ var rules = map[string]rule{
 	"oracle":              {module: []string{"catalog", "results", "transcript"}},
 	"load":                {module: []string{"client/patchat", "oracle", "results", "transcript", "wire/chatos", "wire/patchat"}},
 	"internal/testserver": {module: []string{"target", "fuzz"}, external: []string{"github.com/stretchr/testify"}}, // shared by tests only
+	"internal/fuzztest":   {module: []string{"fuzz"}, external: []string{"github.com/stretchr/testify"}},           // shared by the fuzzer's tests only
 	"cmd/chatspec":        {module: []string{""}, external: []string{"github.com/mattn/go-isatty", bcrypt}},
 }
 
