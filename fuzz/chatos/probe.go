@@ -54,6 +54,7 @@ func probe(ctx context.Context, addr string) error {
 	})
 }
 
+// isAccepted matches the login answer a probe waits for.
 func isAccepted(p wire.Packet) bool {
 	_, ok := p.(wire.LoginAccepted)
 	return ok
