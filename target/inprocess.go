@@ -167,7 +167,21 @@ func (t *inProcess) Alive(ctx context.Context) error {
 	if r.finished() {
 		return &DownError{Addr: t.addr, Reason: ErrExited, Status: r.status}
 	}
-	return check(ctx, t.addr, t.probe)
+	err := check(ctx, t.addr, t.probe)
+	if err == nil {
+		return nil
+	}
+	// As for a process (see execTarget.Alive): a server function may have
+	// closed its listener on its way out and not have returned yet.
+	timer := time.NewTimer(exitGrace)
+	defer timer.Stop()
+	select {
+	case <-r.done:
+		return &DownError{Addr: t.addr, Reason: ErrExited, Status: r.status, Err: err}
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return err
 }
 
 // Exited reports whether the server function returned (or panicked) by itself.

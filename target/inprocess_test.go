@@ -115,3 +115,23 @@ func TestInProcessReturnedErrorIsReported(t *testing.T) {
 	assert.Equal(t, "returned error: disk full", status)
 	assert.Empty(t, tg.Log())
 }
+
+// A server function that closes its listener on its way out and returns a
+// moment later is seen exiting, not merely refusing: the fuzzer tells an
+// exit from a crash by it (a refused probe read as a crash made a finding of
+// the wrong kind, and its replay "not reproduced", on a loaded machine).
+func TestInProcessAliveWaitsForAClosingServerToReturn(t *testing.T) {
+	closed := make(chan struct{})
+	tg, err := InProcess(context.Background(), func(_ context.Context, ln net.Listener) error {
+		_ = ln.Close()
+		close(closed)
+		time.Sleep(20 * time.Millisecond) // the rest of a dying server's way out, not a wait for the network
+		return errors.New("died")
+	})
+	require.NoError(t, err)
+	defer tg.Close()
+	<-closed
+	err = tg.Alive(context.Background())
+	require.ErrorIs(t, err, ErrExited)
+	assert.ErrorContains(t, err, "died")
+}
