@@ -290,18 +290,25 @@ func (t *execTarget) Alive(ctx context.Context) error {
 		return &DownError{Addr: t.addr, Reason: ErrExited, Status: p.status()}
 	}
 	err := check(ctx, t.addr, t.opts.Probe)
-	if err == nil {
-		return nil
+	if err != nil && endsSoon(ctx, p.done) {
+		return &DownError{Addr: t.addr, Reason: ErrExited, Status: p.status(), Err: err}
 	}
+	return err
+}
+
+// endsSoon waits up to exitGrace for done: a server that stopped answering
+// may be on its way out (a process not reaped yet, a server function that
+// closed its listener and has not returned), and its exit is what it is.
+func endsSoon(ctx context.Context, done <-chan struct{}) bool {
 	timer := time.NewTimer(exitGrace)
 	defer timer.Stop()
 	select {
-	case <-p.done:
-		return &DownError{Addr: t.addr, Reason: ErrExited, Status: p.status(), Err: err}
+	case <-done:
+		return true
 	case <-timer.C:
 	case <-ctx.Done():
 	}
-	return err
+	return false
 }
 
 // Exited reports whether the current process ended by itself, and how.

@@ -168,18 +168,8 @@ func (t *inProcess) Alive(ctx context.Context) error {
 		return &DownError{Addr: t.addr, Reason: ErrExited, Status: r.status}
 	}
 	err := check(ctx, t.addr, t.probe)
-	if err == nil {
-		return nil
-	}
-	// As for a process (see execTarget.Alive): a server function may have
-	// closed its listener on its way out and not have returned yet.
-	timer := time.NewTimer(exitGrace)
-	defer timer.Stop()
-	select {
-	case <-r.done:
+	if err != nil && endsSoon(ctx, r.done) {
 		return &DownError{Addr: t.addr, Reason: ErrExited, Status: r.status, Err: err}
-	case <-timer.C:
-	case <-ctx.Done():
 	}
 	return err
 }

@@ -187,3 +187,15 @@ func RunCases(t *testing.T, addr string, p fuzz.Protocol, seed int64, first, n, 
 	require.Positive(t, tally.Fills())
 	return tally
 }
+
+// AssertFillsCome runs cases 0..n of seed against addr, four at a time (see
+// RunCases), and asserts that at most perMille of their fills waited out
+// their deadline, logging the steps that did.
+func AssertFillsCome(t *testing.T, addr string, p fuzz.Protocol, seed int64, n, perMille int, o fuzz.ExecOptions) {
+	t.Helper()
+	tally := RunCases(t, addr, p, seed, 0, n, 4, o)
+	t.Logf("fills of %d cases: %s", n, tally)
+	tally.LogTimedOut(t)
+	assert.LessOrEqual(t, tally.Total[TimedOut], tally.Fills()*perMille/1000,
+		"timed-out fills: at most %d per thousand", perMille)
+}
