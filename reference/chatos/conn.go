@@ -23,6 +23,8 @@ type conn struct {
 	nc           net.Conn
 	out          chan []byte
 	done         chan struct{}
+	ended        chan struct{} // the client sent its last byte: write what is queued, then close
+	endOnce      sync.Once
 	once         sync.Once
 	log          *slog.Logger
 	writeTimeout time.Duration
@@ -41,6 +43,7 @@ func newConn(id clientID, nc net.Conn, cfg Config, log *slog.Logger) *conn {
 		nc:           nc,
 		out:          make(chan []byte, cfg.QueueLen),
 		done:         make(chan struct{}),
+		ended:        make(chan struct{}),
 		log:          log,
 		writeTimeout: cfg.WriteTimeout,
 	}
@@ -55,9 +58,19 @@ func (c *conn) close(reason string) {
 	})
 }
 
-func (c *conn) closed() bool {
+func (c *conn) closed() bool { return isClosed(c.done) }
+
+// end has the writer close the connection once the frames already queued are
+// written: the client closed its sending side cleanly and may still be
+// reading the answers to what it sent (the Pat Chat reference does the same).
+func (c *conn) end() { c.endOnce.Do(func() { close(c.ended) }) }
+
+// ending reports whether end was called: the writer closes the connection.
+func (c *conn) ending() bool { return isClosed(c.ended) }
+
+func isClosed(ch <-chan struct{}) bool {
 	select {
-	case <-c.done:
+	case <-ch:
 		return true
 	default:
 		return false
@@ -101,7 +114,8 @@ func (c *conn) writeRaw(b []byte) error {
 }
 
 // writeLoop drains the outgoing queue, several frames per write when they
-// are waiting, until the connection closes.
+// are waiting, until the connection closes, or until the queue is empty
+// after end.
 func (s *server) writeLoop(c *conn) {
 	defer s.wg.Done()
 	defer s.recoverConn(c, "writer")
@@ -109,6 +123,15 @@ func (s *server) writeLoop(c *conn) {
 	for {
 		select {
 		case <-c.done:
+			return
+		case <-c.ended:
+			for batch = c.gather(batch[:0]); len(batch) > 0; batch = c.gather(batch[:0]) {
+				if err := c.writeRaw(batch); err != nil {
+					c.close("write failed: " + describe(err))
+					return
+				}
+			}
+			c.close("read: closed by client")
 			return
 		case f := <-c.out:
 			batch = c.gather(append(batch[:0], f...))
@@ -140,7 +163,11 @@ func (s *server) readLoop(c *conn, src frameSource) {
 		p, _, err := src.Next()
 		if err != nil {
 			s.exitFault(err, src)
-			c.close("read: " + describe(err))
+			if errors.Is(err, io.EOF) {
+				c.end()
+			} else {
+				c.close("read: " + describe(err))
+			}
 			return
 		}
 		s.crashFault(p)

@@ -2,6 +2,7 @@ package chatos
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"testing"
@@ -158,4 +159,39 @@ func TestPanicInHandlerIsContained(t *testing.T) {
 	bomber.send(wire.PublicMessage{Text: "boom"})
 	bomber.expectClosed()
 	alice.marker("still alive", alice, bob)
+}
+
+// A client that sends its requests and closes its sending side still gets
+// every answer, then the close: 300 private messages to nobody, each
+// answered 6, sent in one write with the LOGIN and the end of the stream, by
+// five clients one after the other. (Before, the end closed the connection
+// at once and dropped what was still queued: in each of 10 runs the first
+// client got 0 or 297 of its 301 answers.)
+func TestAnswersQueuedAtTheClientsEndAreWritten(t *testing.T) {
+	ts := start(t)
+	const n = 300
+	for k := range 5 {
+		nick := fmt.Sprint("ender", k)
+		c := ts.dial(t, nick)
+		b := wire.Append(nil, wire.Login{Nick: nick})
+		want := []wire.Packet{wire.LoginAccepted{Nick: nick}}
+		for i := range n {
+			b = wire.Append(b, wire.PrivateMessage{From: nick, To: "nobody", Text: fmt.Sprint(i)})
+			want = append(want, wire.UnknownUser{Name: "nobody"})
+		}
+		c.write(b)
+		require.NoError(t, c.nc.(*net.TCPConn).CloseWrite())
+		var got []wire.Packet
+		deadline := time.Now().Add(waitFor)
+		for {
+			p, err := c.next(deadline)
+			if err != nil {
+				require.ErrorIs(t, err, io.EOF, "%s: after %d packets", nick, len(got))
+				break
+			}
+			got = append(got, p)
+		}
+		require.Equal(t, len(want), len(got), "%s: packets before the close", nick)
+		assert.Equal(t, want, got)
+	}
 }

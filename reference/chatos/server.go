@@ -141,7 +141,9 @@ func (s *server) serveConn(c *conn) {
 
 // unregister tells the core the connection is gone and applies the result.
 func (s *server) unregister(c *conn) {
-	c.close("connection ended")
+	if !c.ending() {
+		c.close("connection ended")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.core.closed(c.id)
