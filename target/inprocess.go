@@ -15,7 +15,8 @@ import (
 const inProcessGrace = 5 * time.Second
 
 // ServeFunc is an in-process server: it serves ln until ctx is cancelled. It
-// need not close ln; the target does that when stopping it.
+// need not close ln; the target does that when it returns, as a process's
+// exit closes its sockets, and when stopping it.
 type ServeFunc func(ctx context.Context, ln net.Listener) error
 
 // run is one call of a ServeFunc in its goroutine.
@@ -64,10 +65,14 @@ func (t *inProcess) startRun(ln net.Listener) *run {
 	return r
 }
 
-// exec calls serve, recording how it returned, including a panic.
+// exec calls serve, recording how it returned, including a panic. The
+// listener is closed before the return is told: a server that returned by
+// itself refuses connections, like a process that exited, instead of
+// leaving them queued on a port that nobody accepts on.
 func (r *run) exec(ctx context.Context, serve ServeFunc) {
 	defer close(r.done)
 	defer func() {
+		_ = r.ln.Close()
 		if v := recover(); v != nil {
 			r.status = fmt.Sprintf("panic: %v", v)
 			r.panicLog = fmt.Sprintf("panic: %v\n%s", v, debug.Stack())

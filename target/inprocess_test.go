@@ -135,3 +135,22 @@ func TestInProcessAliveWaitsForAClosingServerToReturn(t *testing.T) {
 	require.ErrorIs(t, err, ErrExited)
 	assert.ErrorContains(t, err, "died")
 }
+
+// A server function that returns by itself without closing its listener
+// leaves a port that refuses, as a process's exit would: before, the kernel
+// kept accepting connections that no one served, and each case and probe
+// that reached it waited out its deadline.
+func TestInProcessServerThatReturnedRefuses(t *testing.T) {
+	tg, err := InProcess(context.Background(), func(context.Context, net.Listener) error {
+		return errors.New("gave up")
+	})
+	require.NoError(t, err)
+	defer tg.Close()
+	waitRun(t, tg)
+	c, err := net.DialTimeout("tcp", tg.Addr(), 5*time.Second)
+	if err == nil {
+		c.Close()
+	}
+	require.Error(t, err, "connected to a server function that had returned")
+	assert.True(t, Refused(err), "%v", err)
+}
