@@ -24,7 +24,6 @@ type conn struct {
 	out          chan []byte
 	done         chan struct{}
 	ended        chan struct{} // the client sent its last byte: write what is queued, then close
-	endOnce      sync.Once
 	once         sync.Once
 	log          *slog.Logger
 	writeTimeout time.Duration
@@ -63,7 +62,8 @@ func (c *conn) closed() bool { return isClosed(c.done) }
 // end has the writer close the connection once the frames already queued are
 // written: the client closed its sending side cleanly and may still be
 // reading the answers to what it sent (the Pat Chat reference does the same).
-func (c *conn) end() { c.endOnce.Do(func() { close(c.ended) }) }
+// Only the reader calls it, once, as its loop ends.
+func (c *conn) end() { close(c.ended) }
 
 // ending reports whether end was called: the writer closes the connection.
 func (c *conn) ending() bool { return isClosed(c.ended) }
